@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "nokor.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        # allauth owns the password and sign-in views; these signals are how it tells us.
+        from allauth.account.signals import password_changed, password_reset, password_set
+        from django.contrib.auth.signals import user_logged_in
+
+        from nokor.accounts import services
+
+        def on_password(sender, request, user, **kwargs):
+            services.password_changed(user=user)
+
+        def on_login(sender, request, user, **kwargs):
+            services.signed_in(user=user)
+
+        for signal in (password_changed, password_set, password_reset):
+            signal.connect(on_password, dispatch_uid=f"nokor-{id(signal)}", weak=False)
+        user_logged_in.connect(on_login, dispatch_uid="nokor-login", weak=False)

@@ -1,0 +1,56 @@
+"""Sign-up and account forms."""
+
+from __future__ import annotations
+
+from allauth.account.forms import SignupForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nokor.accounts import services
+from nokor.accounts.models import User
+
+
+class CitizenSignupForm(SignupForm):
+    """Self sign-up for citizens, with an e-mail address or a phone number (or both)."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    preferred_language = forms.ChoiceField(
+        label=_("Language for messages"), choices=User.Language.choices, initial=User.Language.KHMER
+    )
+    accept_terms = forms.BooleanField(
+        label=_("I accept the terms of use and the privacy notice"),
+        error_messages={"required": _("You must accept the terms of use to create an account.")},
+    )
+
+    field_order = ["full_name", "email", "phone", "password1", "password2", "preferred_language", "accept_terms"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "email" in self.fields:
+            self.fields["email"].help_text = _("We send a link to check it is yours.")
+        if "phone" in self.fields:
+            self.fields["phone"].help_text = _("For example 012 345 678. We send a code by SMS to check it.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone") and not self.has_error("email") and not self.has_error("phone"):
+            raise forms.ValidationError(_("Give an e-mail address or a phone number, so you can sign in."))
+        return cleaned
+
+    def save(self, request):
+        user = super().save(request)
+        if user is not None:
+            services.citizen_signup_complete(
+                user=user,
+                language=self.cleaned_data["preferred_language"],
+                full_name=self.cleaned_data["full_name"],
+                accepted_terms=self.cleaned_data["accept_terms"],
+            )
+        return user
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account will be deleted and I will be signed out"),
+        error_messages={"required": _("Tick the box to confirm you want to delete your account.")},
+    )

@@ -1,0 +1,53 @@
+"""The account pages: home per audience, personal data export, account deletion."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth import logout
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from nokor.accounts import services
+from nokor.accounts.forms import DeleteAccountForm
+from nokor.audit.services import audit_record
+from nokor.core.access import CITIZEN, SIGNED_IN, rule
+
+
+@rule(SIGNED_IN)
+def home(request):
+    template = "accounts/staff_home.html" if request.user.is_staff else "accounts/citizen_home.html"
+    return render(request, template, {"roles": request.user.active_roles})
+
+
+@rule(SIGNED_IN)
+def data_export(request):
+    """All personal data held about the signed-in user: a readable page, or JSON with ?format=json."""
+    data = services.personal_data_export(user=request.user)
+    audit_record(action="personal_data.export", actor=request.user, obj=request.user, subject=request.user,
+                 details={"format": request.GET.get("format", "html")})
+    if request.GET.get("format") == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+        )
+        stamp = timezone.now().strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="nokor-my-data-{stamp}.json"'
+        return response
+    return render(request, "accounts/data_export.html", {"data": data})
+
+
+@rule(CITIZEN)
+def account_delete(request):
+    kept = services.retained_on_deletion(user=request.user)
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(user=request.user)
+        logout(request)
+        return render(request, "accounts/deleted.html", {"kept": kept})
+    return render(request, "accounts/delete.html", {"form": form, "kept": kept})
+
+
+@rule(SIGNED_IN)
+def security(request):
+    return redirect("mfa_index")

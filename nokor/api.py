@@ -1,0 +1,10 @@
+"""The one API object; every app mounts its router here under /api/v1/."""
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="Nokor API",
+    version="1.0.0",
+    urls_namespace="api",
+    description="Public and partner API of the Nokor platform of the Ministry of Interior.",
+)

@@ -1,0 +1,16 @@
+"""Values every page needs: site name, demo mode, unread messages, the CSP nonce for htmx."""
+
+from django.conf import settings
+
+
+def site(request):
+    context = {"DEMO": settings.DEMO, "SITE_URL": settings.SITE_URL}
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce is not None:
+        context["csp_nonce"] = request.csp_nonce  # django-htmx's {% htmx_script %} reads this name
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from nokor.notifications.selectors import unread_count
+
+        context["inbox_unread"] = unread_count(user)
+    return context

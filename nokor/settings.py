@@ -1,0 +1,302 @@
+"""Nokor settings: one module, configured by environment variables (see README, "Configuration")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from nokor.core.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("NOKOR_DATA_DIR", str(BASE_DIR / "data")))
+
+DEBUG = env_bool("NOKOR_DEBUG", False)
+DEMO = env_bool("NOKOR_DEMO", False)  # demo sign-ins are printed and shown only in demo mode
+_INSECURE_KEY = "insecure-dev-key-never-use-in-production-0123456789abcdefghijklmnop"
+SECRET_KEY = env_str("NOKOR_SECRET_KEY", _INSECURE_KEY if (DEBUG or DEMO) else "")
+if not SECRET_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set NOKOR_SECRET_KEY (or NOKOR_SECRET_KEY_FILE), or NOKOR_DEBUG=1 for development.")
+ALLOWED_HOSTS = env_list("NOKOR_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("NOKOR_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("NOKOR_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
+    "django_htmx",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "nokor.core",
+    "nokor.geography",
+    "nokor.accounts",
+    "nokor.audit",
+    "nokor.notifications",
+]
+
+MIDDLEWARE = [
+    "nokor.core.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "nokor.accounts.middleware.AccountGuardMiddleware",
+    "nokor.core.access.AccessRuleMiddleware",
+]
+
+ROOT_URLCONF = "nokor.urls"
+WSGI_APPLICATION = "nokor.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "nokor" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "nokor.core.context_processors.site",
+            ],
+            "builtins": ["django.templatetags.i18n", "nokor.core.templatetags.nokor"],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'nokor.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("NOKOR_DB_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE: a writing transaction takes the write lock at BEGIN, so two writers queue instead of
+    # failing with "database is locked" half-way (the audit chain reads its head and then writes).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, sessions ------------------------------------------------------------------------------
+REDIS_URL = env_str("NOKOR_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("NOKOR_SESSION_DAYS", 14) * 86400
+STAFF_IDLE_TIMEOUT_MINUTES = env_int("NOKOR_STAFF_IDLE_TIMEOUT_MINUTES", 30)
+
+# --- Users and sign-in ----------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:home"
+
+ACCOUNT_ADAPTER = "nokor.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "nokor.accounts.forms.CitizenSignupForm"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+ACCOUNT_SIGNUP_FIELDS = ["email", "phone", "password1*", "password2*"]
+# allauth wants one login field required; our sign-up form requires one of e-mail or phone instead.
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
+# "optional" because a citizen may sign up with a phone number only; AccountGuardMiddleware still keeps
+# every signed-in page but the verification ones closed until an e-mail or phone number is verified.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_RATE_LIMITS = {
+    # Lockout: five failed sign-ins for one account lock it for 15 minutes.
+    "login_failed": "10/m/ip,5/15m/key",
+    "login": "30/m/ip",
+    "signup": "20/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+}
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if env_bool("NOKOR_HTTPS", False) else "http"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Nokor: "
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = "Nokor"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("NOKOR_WEBAUTHN_INSECURE_ORIGIN", DEBUG)
+# National digital ID (e.g. CamDigiKey) by configuration: see README, "Single sign-on".
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+_OIDC_CLIENT_ID = env_str("NOKOR_OIDC_CLIENT_ID", "")
+SOCIALACCOUNT_PROVIDERS = (
+    {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": env_str("NOKOR_OIDC_PROVIDER_ID", "national-id"),
+                    "name": env_str("NOKOR_OIDC_NAME", "National digital ID"),
+                    "client_id": _OIDC_CLIENT_ID,
+                    "secret": env_str("NOKOR_OIDC_CLIENT_SECRET", ""),
+                    "settings": {"server_url": env_str("NOKOR_OIDC_SERVER_URL", "")},
+                }
+            ]
+        }
+    }
+    if _OIDC_CLIENT_ID
+    else {}
+)
+
+# --- Internationalisation -------------------------------------------------------------------------
+LANGUAGE_CODE = "km"
+LANGUAGES = [("km", "ខ្មែរ"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "nokor" / "locale"]
+LANGUAGE_COOKIE_NAME = "nokor_language"
+LANGUAGE_COOKIE_AGE = 365 * 86400
+TIME_ZONE = "UTC"
+DISPLAY_TIME_ZONE = "Asia/Phnom_Penh"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and uploaded files --------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "nokor" / "static"]
+MEDIA_ROOT = Path(env_str("NOKOR_MEDIA_ROOT", str(DATA_DIR / "files")))  # outside the web root, never served as-is
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Background work ------------------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env_str("NOKOR_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "notifications"],
+    }
+}
+WORKER_HEARTBEAT_SECONDS = env_int("NOKOR_WORKER_HEARTBEAT_SECONDS", 10)
+
+# --- E-mail and SMS -------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("NOKOR_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("NOKOR_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("NOKOR_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("NOKOR_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("NOKOR_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("NOKOR_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("NOKOR_FROM_EMAIL", "Nokor <no-reply@nokor.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SMS_GATEWAY = env_str("NOKOR_SMS_GATEWAY", "nokor.notifications.channels.sms.LoggingGateway")
+
+# --- Security -------------------------------------------------------------------------------------
+HTTPS = env_bool("NOKOR_HTTPS", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("NOKOR_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'nonce'"],  # django-csp 4 replaces 'nonce' with this response's nonce
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# --- Logging --------------------------------------------------------------------------------------
+LOG_LEVEL = env_str("NOKOR_LOG_LEVEL", "INFO")
+LOG_JSON = env_bool("NOKOR_LOG_JSON", not DEBUG)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "nokor.core.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "filters": {"request_id": {"()": "nokor.core.logging.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_JSON else "plain",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+ADMIN_URL = env_str("NOKOR_ADMIN_URL", "admin/")
+
+# The benchmark harness measures every figure against a bare view; it exists only when asked for.
+BENCH_BARE_VIEW = env_bool("NOKOR_BENCH_BARE_VIEW", False)
+
+CSRF_FAILURE_VIEW = "nokor.core.views.csrf_failure"
