@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -15,7 +16,8 @@ DATA_DIR = Path(env_str("NOKOR_DATA_DIR", str(BASE_DIR / "data")))
 DEBUG = env_bool("NOKOR_DEBUG", False)
 DEMO = env_bool("NOKOR_DEMO", False)  # demo sign-ins are printed and shown only in demo mode
 _INSECURE_KEY = "insecure-dev-key-never-use-in-production-0123456789abcdefghijklmnop"
-SECRET_KEY = env_str("NOKOR_SECRET_KEY", _INSECURE_KEY if (DEBUG or DEMO) else "")
+TESTING = "PYTEST_VERSION" in os.environ  # pytest sets it for the run
+SECRET_KEY = env_str("NOKOR_SECRET_KEY", _INSECURE_KEY if (DEBUG or DEMO or TESTING) else "")
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
@@ -84,7 +86,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "nokor.core.context_processors.site",
             ],
-            "builtins": ["django.templatetags.i18n", "nokor.core.templatetags.nokor"],
+            "builtins": [
+                "django.templatetags.i18n",
+                "nokor.core.templatetags.nokor",
+                "nokor.core.templatetags.formatting",
+            ],
         },
     }
 ]
@@ -161,6 +167,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}  # feature phones
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if env_bool("NOKOR_HTTPS", False) else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Nokor: "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]

@@ -1,7 +1,6 @@
 """The URL map. Every view declares its access rule (nokor.core.access); third-party views get theirs
 here with guard(), and tests walk this map to prove none is missing."""
 
-from allauth.account import urls as account_urls
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -17,7 +16,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("metrics", core_views.metrics, name="metrics"),
     # allauth decides itself which of its pages need a signed-in user (and redirects to sign-in).
-    path("accounts/", guard(PUBLIC, include(account_urls))),
+    path("accounts/", guard(PUBLIC, include("allauth.urls"))),
     path("me/", include("nokor.accounts.urls")),
     path("audit/", include("nokor.audit.urls")),
     path("inbox/", include("nokor.notifications.urls")),

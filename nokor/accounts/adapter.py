@@ -25,13 +25,27 @@ def normalize_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+class PhoneField(forms.CharField):
+    """A phone number in any common written form, cleaned to E.164."""
+
+    widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_phone(value) if value else value
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def phone_form_field(self, **kwargs):
         kwargs.setdefault("label", _("Phone number"))
-        return forms.CharField(
-            max_length=30, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-            **kwargs,
-        )
+        return PhoneField(max_length=30, **kwargs)
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        user.email = user.email or None  # unique, so "no e-mail" must be NULL, not ""
+        if commit:
+            user.save()
+        return user
 
     def clean_phone(self, phone: str) -> str:
         return normalize_phone(phone)
@@ -39,7 +53,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def set_phone(self, user: User, phone: str, verified: bool) -> None:
         user.phone = phone
         user.phone_verified = verified
-        user.save(update_fields=["phone", "phone_verified"])
+        if user.pk:  # during sign-up the user is saved afterwards, with everything else
+            user.save(update_fields=["phone", "phone_verified"])
 
     def get_phone(self, user: User):
         return (user.phone, user.phone_verified) if user.phone else None

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from nokor.accounts import services
@@ -27,8 +28,11 @@ admin.site.site_title = _("Nokor administration")
 
 
 def _sign_in_through_allauth(request, extra_context=None):
-    """The admin has no sign-in of its own: allauth's asks for the second factor."""
-    return redirect_to_login(request.get_full_path())
+    """The admin has no sign-in of its own: allauth's asks for the second factor. Signed-in people
+    who are not administrators are refused rather than sent round in circles."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next") or request.get_full_path())
 
 
 admin.site.login = _sign_in_through_allauth

@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from nokor.accounts.roles import Role
+from nokor.core.access import RecordRule, ScopedQuerySet
 from nokor.core.text import normalize_for_search, strip_invisible
 
 
@@ -105,7 +106,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return "staff" if self.is_staff else "citizen"
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
+class RoleAssignmentQuerySet(ScopedQuerySet):
     def active(self, on=None) -> RoleAssignmentQuerySet:
         now = on or timezone.now()
         return self.filter(valid_from__lte=now).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=now))
@@ -128,6 +129,9 @@ class RoleAssignment(models.Model):
     valid_to = models.DateTimeField(_("valid until"), null=True, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
+    # Staff see the roles held within their own scope (their team); an administrator sees all.
+    access = RecordRule(roles={"view": frozenset(Role.values), "change": frozenset({Role.ADMINISTRATOR})},
+                        unit_field="unit")
 
     class Meta:
         verbose_name = _("role assignment")

@@ -8,4 +8,5 @@ urlpatterns = [
     path("data/", views.data_export, name="data_export"),
     path("delete/", views.account_delete, name="delete"),
     path("security/", views.security, name="security"),
+    path("team/<str:code>/", views.team, name="team"),
 ]

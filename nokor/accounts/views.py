@@ -5,14 +5,20 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth import logout
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from nokor.accounts import services
 from nokor.accounts.forms import DeleteAccountForm
 from nokor.audit.services import audit_record
-from nokor.core.access import CITIZEN, SIGNED_IN, rule
+from nokor.accounts.models import RoleAssignment
+from nokor.accounts.roles import Role
+from nokor.audit.services import audit_view
+from nokor.core.access import CITIZEN, SIGNED_IN, STAFF, rule
+from nokor.geography.models import AdministrativeUnit
 
 
 @rule(SIGNED_IN)
@@ -46,6 +52,24 @@ def account_delete(request):
         logout(request)
         return render(request, "accounts/deleted.html", {"kept": kept})
     return render(request, "accounts/delete.html", {"form": form, "kept": kept})
+
+
+@rule(STAFF)
+def team(request, code):
+    """The staff holding roles at a unit and under it: only for units within the viewer's own scope."""
+    unit = get_object_or_404(AdministrativeUnit, code=code)
+    assignments = (
+        RoleAssignment.objects.visible_to(request.user).active()
+        .filter(Q(unit__code__startswith=unit.code))
+        .select_related("user", "unit").order_by("unit__code", "role")
+    )
+    in_scope = request.user.unit_prefixes_for(set(Role.values)) or set()
+    if not any(unit.code.startswith(prefix) for prefix in in_scope):
+        raise Http404
+    page = Paginator(assignments, 50).get_page(request.GET.get("page"))
+    for assignment in page:
+        audit_view(actor=request.user, obj=assignment, subject=assignment.user, unit=assignment.unit, what="team")
+    return render(request, "accounts/team.html", {"unit": unit, "page_obj": page})
 
 
 @rule(SIGNED_IN)

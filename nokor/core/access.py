@@ -24,7 +24,6 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -149,6 +148,8 @@ class AccessRuleMiddleware:
         try:
             declared.check(request)
         except _SignInRequired:
+            from django.contrib.auth.views import redirect_to_login  # imports the user model: not at load
+
             return redirect_to_login(request.get_full_path())
         return None
 
@@ -186,7 +187,7 @@ class RecordRule:
             prefixes = user.unit_prefixes_for(roles)
             if prefixes is not None:
                 if "" in prefixes or self.unit_field is None:
-                    parts.append(Q())  # nationwide role (or unscoped model): everything
+                    parts.append(Q(pk__isnull=False))  # nationwide role (or unscoped model): everything
                 else:
                     for prefix in sorted(prefixes):
                         parts.append(Q(**{f"{self.unit_field}__code__startswith": prefix}))

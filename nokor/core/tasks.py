@@ -53,7 +53,6 @@ def background(*, queue: str = "default", max_attempts: int = 5, priority: int =
                 request_id_var.reset(token)
 
         runner_task = task(queue_name=queue, priority=priority)(runner)
-        runner_task.max_attempts = max_attempts
         return runner_task
 
     return decorator
