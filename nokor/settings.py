@@ -303,6 +303,8 @@ LOGGING = {
 
 ADMIN_URL = env_str("NOKOR_ADMIN_URL", "admin/")
 
+METRICS_ALLOWED_IPS = env_list("NOKOR_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+
 # The benchmark harness measures every figure against a bare view; it exists only when asked for.
 BENCH_BARE_VIEW = env_bool("NOKOR_BENCH_BARE_VIEW", False)
 

@@ -6,7 +6,7 @@ import shutil
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -83,6 +83,9 @@ def healthz(request):
 
 @rule(PUBLIC)
 def metrics(request):
+    """Prometheus scrape endpoint, answered only to the monitoring hosts (NOKOR_METRICS_ALLOWED_IPS)."""
+    if request.META.get("REMOTE_ADDR") not in settings.METRICS_ALLOWED_IPS:
+        raise Http404
     return HttpResponse(metrics_module.render(), content_type="text/plain; version=0.0.4; charset=utf-8")
 
 
