@@ -32,7 +32,11 @@ def units(db):
     created = {}
     for code, level, parent, km, latin in _UNITS:
         created[code] = AdministrativeUnit.objects.create(
-            code=code, level=level, parent=created.get(parent), name_km=km, name_latin=latin,
+            code=code,
+            level=level,
+            parent=created.get(parent),
+            name_km=km,
+            name_latin=latin,
             search_name=AdministrativeUnit.make_search_name(km, latin),
         )
     return created
@@ -96,4 +100,7 @@ def login(client):
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
+from csp.constants import NONCE
 
 from nokor.core.env import env_bool, env_int, env_list, env_str
 
@@ -21,7 +21,9 @@ SECRET_KEY = env_str("NOKOR_SECRET_KEY", _INSECURE_KEY if (DEBUG or DEMO or TEST
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("Set NOKOR_SECRET_KEY (or NOKOR_SECRET_KEY_FILE), or NOKOR_DEBUG=1 for development.")
+    raise ImproperlyConfigured(
+        "Set NOKOR_SECRET_KEY (or NOKOR_SECRET_KEY_FILE), or NOKOR_DEBUG=1 for development."
+    )
 ALLOWED_HOSTS = env_list("NOKOR_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("NOKOR_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("NOKOR_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -94,6 +97,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Form widgets render with the templates above (our builtins and overrides), not a private engine.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'nokor.sqlite3'}")
@@ -212,7 +218,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "nokor" / "static"]
-MEDIA_ROOT = Path(env_str("NOKOR_MEDIA_ROOT", str(DATA_DIR / "files")))  # outside the web root, never served as-is
+MEDIA_ROOT = Path(
+    env_str("NOKOR_MEDIA_ROOT", str(DATA_DIR / "files"))
+)  # outside the web root, never served as-is
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -266,7 +274,7 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],  # django-csp 4 replaces 'nonce' with this response's nonce
+        "script-src": ["'self'", NONCE],  # the response's nonce, when a page used it (htmx_script does)
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

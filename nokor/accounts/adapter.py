@@ -70,7 +70,9 @@ class AccountAdapter(DefaultAccountAdapter):
         from nokor.notifications.services import sms_send
 
         with translation.override(getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE):
-            body = str(_("Nokor: your verification code is %(code)s. Do not share it with anyone.") % {"code": code})
+            body = str(
+                _("Nokor: your verification code is %(code)s. Do not share it with anyone.") % {"code": code}
+            )
         sms_send(to=phone, body=body, user=user if getattr(user, "pk", None) else None)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
@@ -83,16 +85,24 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             message = self.render_mail(template_prefix, email, {**context, "email": email})
         html = next((body for body, kind in getattr(message, "alternatives", []) if kind == "text/html"), "")
-        email_send(to=email, subject=message.subject, body=message.body, html=html,
-                   user=user if getattr(user, "pk", None) else None)
+        email_send(
+            to=email,
+            subject=message.subject,
+            body=message.body,
+            html=html,
+            user=user if getattr(user, "pk", None) else None,
+        )
 
     def post_login(self, request, user, **kwargs):
         """After sign-in, switch to the user's language and remember it in the browser."""
         response = super().post_login(request, user, **kwargs)
         translation.activate(user.preferred_language)
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, user.preferred_language,
-            max_age=settings.LANGUAGE_COOKIE_AGE, secure=settings.LANGUAGE_COOKIE_SECURE, samesite="Lax",
+            settings.LANGUAGE_COOKIE_NAME,
+            user.preferred_language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite="Lax",
         )
         return response
 

@@ -40,13 +40,18 @@ admin.site.login = _sign_in_through_allauth
 
 class StaffCreationForm(forms.ModelForm):
     password = forms.CharField(
-        label=_("Temporary password"), widget=forms.PasswordInput,
+        label=_("Temporary password"),
+        widget=forms.PasswordInput,
         help_text=_("The staff member must change it at first sign-in."),
     )
     role = forms.ChoiceField(label=_("First role"), choices=Role.choices)
     unit_code = forms.CharField(
-        label=_("Unit code of the role"), required=False, max_length=8,
-        help_text=_("Gazetteer code, e.g. 08 for Kandal or 0801 for one of its districts. Empty: nationwide."),
+        label=_("Unit code of the role"),
+        required=False,
+        max_length=8,
+        help_text=_(
+            "Gazetteer code, e.g. 08 for Kandal or 0801 for one of its districts. Empty: nationwide."
+        ),
     )
 
     class Meta:
@@ -87,8 +92,18 @@ class UserAdmin(admin.ModelAdmin):
     list_filter = ["is_staff", "is_active", "preferred_language"]
     search_fields = ["email", "phone", "full_name_search"]
     readonly_fields = ["last_login", "date_joined", "deleted_at"]
-    fields = ["email", "phone", "full_name", "preferred_language", "is_staff", "is_active",
-              "must_change_password", "last_login", "date_joined", "deleted_at"]
+    fields = [
+        "email",
+        "phone",
+        "full_name",
+        "preferred_language",
+        "is_staff",
+        "is_active",
+        "must_change_password",
+        "last_login",
+        "date_joined",
+        "deleted_at",
+    ]
     inlines = [RoleAssignmentInline]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -98,7 +113,9 @@ class UserAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
-        return ["email", "full_name", "phone", "password", "role", "unit_code"] if obj is None else self.fields
+        return (
+            ["email", "full_name", "phone", "password", "role", "unit_code"] if obj is None else self.fields
+        )
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []

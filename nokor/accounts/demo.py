@@ -13,9 +13,9 @@ from nokor.accounts.models import User
 from nokor.accounts.roles import Role
 from nokor.geography.models import AdministrativeUnit
 
-DEMO_PASSWORD = "nokor-demo-2026"
+DEMO_PASSWORD = "nokor-demo-2026"  # noqa: S105 (demo installations only)
 # A fixed TOTP secret so demo staff can add it to an authenticator app (demo mode only).
-DEMO_TOTP_SECRET = "NOKORDEMONOKORDEMONOKORDEMONOKOR"
+DEMO_TOTP_SECRET = "NOKORDEMONOKORDEMONOKORDEMONOKOR"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -32,18 +32,43 @@ CITIZENS = [
     DemoPerson("other_citizen", "dara@demo.nokor.gov.kh", "តារា សុខ"),
 ]
 STAFF = [
-    DemoPerson("officer_kandal", "officer.kandal@demo.nokor.gov.kh", "Officer Kandal", Role.SERVICE_OFFICER, "08"),
-    DemoPerson("supervisor_kandal", "supervisor.kandal@demo.nokor.gov.kh", "Supervisor Kandal",
-               Role.SERVICE_SUPERVISOR, "08"),
-    DemoPerson("officer_siem_reap", "officer.siemreap@demo.nokor.gov.kh", "Officer Siem Reap",
-               Role.SERVICE_OFFICER, "17"),
-    DemoPerson("investigator", "investigator@demo.nokor.gov.kh", "Investigator", Role.CYBER_INVESTIGATOR, "12"),
-    DemoPerson("cyber_supervisor", "cyber.supervisor@demo.nokor.gov.kh", "Cyber supervisor", Role.CYBER_SUPERVISOR),
+    DemoPerson(
+        "officer_kandal", "officer.kandal@demo.nokor.gov.kh", "Officer Kandal", Role.SERVICE_OFFICER, "08"
+    ),
+    DemoPerson(
+        "supervisor_kandal",
+        "supervisor.kandal@demo.nokor.gov.kh",
+        "Supervisor Kandal",
+        Role.SERVICE_SUPERVISOR,
+        "08",
+    ),
+    DemoPerson(
+        "officer_siem_reap",
+        "officer.siemreap@demo.nokor.gov.kh",
+        "Officer Siem Reap",
+        Role.SERVICE_OFFICER,
+        "17",
+    ),
+    DemoPerson(
+        "investigator", "investigator@demo.nokor.gov.kh", "Investigator", Role.CYBER_INVESTIGATOR, "12"
+    ),
+    DemoPerson(
+        "cyber_supervisor", "cyber.supervisor@demo.nokor.gov.kh", "Cyber supervisor", Role.CYBER_SUPERVISOR
+    ),
     DemoPerson("trainer", "trainer@demo.nokor.gov.kh", "Trainer", Role.TRAINER),
-    DemoPerson("infrastructure_officer", "infra@demo.nokor.gov.kh", "Infrastructure officer",
-               Role.INFRASTRUCTURE_OFFICER),
-    DemoPerson("focal_point", "focal.kandal@demo.nokor.gov.kh", "Strategy focal point Kandal",
-               Role.STRATEGY_FOCAL_POINT, "08"),
+    DemoPerson(
+        "infrastructure_officer",
+        "infra@demo.nokor.gov.kh",
+        "Infrastructure officer",
+        Role.INFRASTRUCTURE_OFFICER,
+    ),
+    DemoPerson(
+        "focal_point",
+        "focal.kandal@demo.nokor.gov.kh",
+        "Strategy focal point Kandal",
+        Role.STRATEGY_FOCAL_POINT,
+        "08",
+    ),
     DemoPerson("approver", "approver@demo.nokor.gov.kh", "Strategy approver", Role.STRATEGY_APPROVER),
     DemoPerson("auditor", "auditor@demo.nokor.gov.kh", "Auditor", Role.AUDITOR),
     DemoPerson("administrator", "admin@demo.nokor.gov.kh", "Administrator", Role.ADMINISTRATOR),
@@ -54,7 +79,9 @@ STAFF = [
 def create_citizen(person: DemoPerson, password: str = DEMO_PASSWORD) -> User:
     user = User.objects.create_user(email=person.email, password=password)
     EmailAddress.objects.create(user=user, email=person.email, verified=True, primary=True)
-    services.citizen_signup_complete(user=user, language="km", full_name=person.full_name, accepted_terms=True)
+    services.citizen_signup_complete(
+        user=user, language="km", full_name=person.full_name, accepted_terms=True
+    )
     return user
 
 
@@ -62,8 +89,13 @@ def create_citizen(person: DemoPerson, password: str = DEMO_PASSWORD) -> User:
 def create_staff(person: DemoPerson, password: str = DEMO_PASSWORD, *, ready: bool = True) -> User:
     """A staff member; `ready` means password already changed and TOTP enrolled (demo and most tests)."""
     unit = AdministrativeUnit.objects.get(code=person.unit_code) if person.unit_code else None
-    user = services.staff_create(by=None, email=person.email, full_name=person.full_name, password=password,
-                                 roles=[(person.role, unit)])
+    user = services.staff_create(
+        by=None,
+        email=person.email,
+        full_name=person.full_name,
+        password=password,
+        roles=[(person.role, unit)],
+    )
     if person.role == Role.ADMINISTRATOR:
         user.is_superuser = True
         user.save(update_fields=["is_superuser"])

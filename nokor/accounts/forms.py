@@ -22,7 +22,15 @@ class CitizenSignupForm(SignupForm):
         error_messages={"required": _("You must accept the terms of use to create an account.")},
     )
 
-    field_order = ["full_name", "email", "phone", "password1", "password2", "preferred_language", "accept_terms"]
+    field_order = [
+        "full_name",
+        "email",
+        "phone",
+        "password1",
+        "password2",
+        "preferred_language",
+        "accept_terms",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,7 +41,12 @@ class CitizenSignupForm(SignupForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("email") and not cleaned.get("phone") and not self.has_error("email") and not self.has_error("phone"):
+        if (
+            not cleaned.get("email")
+            and not cleaned.get("phone")
+            and not self.has_error("email")
+            and not self.has_error("phone")
+        ):
             raise forms.ValidationError(_("Give an e-mail address or a phone number, so you can sign in."))
         return cleaned
 

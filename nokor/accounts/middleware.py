@@ -18,11 +18,26 @@ from nokor.core.access import PUBLIC, view_rule_of
 
 # Pages a staff member may reach before meeting the rules (to meet them, or to leave).
 _ALWAYS_ALLOWED = {
-    "account_logout", "account_change_password", "account_set_password", "account_reauthenticate",
-    "mfa_reauthenticate", "mfa_index", "mfa_activate_totp", "mfa_view_recovery_codes",
-    "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "mfa_add_webauthn",
-    "mfa_authenticate", "language_set", "healthz", "metrics", "account_login",
-    "account_email", "account_confirm_email", "account_email_verification_sent", "account_verify_phone",
+    "account_logout",
+    "account_change_password",
+    "account_set_password",
+    "account_reauthenticate",
+    "mfa_reauthenticate",
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    "mfa_add_webauthn",
+    "mfa_authenticate",
+    "language_set",
+    "healthz",
+    "metrics",
+    "account_login",
+    "account_email",
+    "account_confirm_email",
+    "account_email_verification_sent",
+    "account_verify_phone",
     "account_change_phone",
 }
 _ACTIVITY_KEY = "nokor_last_activity"
@@ -54,14 +69,19 @@ class AccountGuardMiddleware:
         if not user.is_staff:
             if allowed or view_rule_of(view_func) == PUBLIC or has_verified_contact(user):
                 return None
-            messages.info(request, _("Confirm your e-mail address or phone number to continue. Check your messages."))
+            messages.info(
+                request, _("Confirm your e-mail address or phone number to continue. Check your messages.")
+            )
             return redirect("account_email")
         now = time.time()
         last = request.session.get(_ACTIVITY_KEY)
         if last is not None and now - last > settings.STAFF_IDLE_TIMEOUT_MINUTES * 60:
             logout(request)
-            messages.warning(request, _("You were signed out after %(minutes)s minutes without activity. Sign in again.")
-                             % {"minutes": settings.STAFF_IDLE_TIMEOUT_MINUTES})
+            messages.warning(
+                request,
+                _("You were signed out after %(minutes)s minutes without activity. Sign in again.")
+                % {"minutes": settings.STAFF_IDLE_TIMEOUT_MINUTES},
+            )
             return redirect_to_login(request.get_full_path())
         request.session[_ACTIVITY_KEY] = now
         if allowed:

@@ -115,7 +115,9 @@ class RoleAssignmentQuerySet(ScopedQuerySet):
 class RoleAssignment(models.Model):
     """A staff member holds `role` at `unit` and everything under it (no unit: nationwide)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
     role = models.CharField(_("role"), max_length=40, choices=Role.choices)
     unit = models.ForeignKey(
         "geography.AdministrativeUnit",
@@ -130,8 +132,9 @@ class RoleAssignment(models.Model):
 
     objects = RoleAssignmentQuerySet.as_manager()
     # Staff see the roles held within their own scope (their team); an administrator sees all.
-    access = RecordRule(roles={"view": frozenset(Role.values), "change": frozenset({Role.ADMINISTRATOR})},
-                        unit_field="unit")
+    access = RecordRule(
+        roles={"view": frozenset(Role.values), "change": frozenset({Role.ADMINISTRATOR})}, unit_field="unit"
+    )
 
     class Meta:
         verbose_name = _("role assignment")

@@ -26,8 +26,13 @@ def citizen_signup_complete(*, user: User, language: str, full_name: str, accept
     user.save(update_fields=["full_name", "preferred_language"])
     if accepted_terms:
         Consent.objects.create(user=user, document="terms", version=TERMS_VERSION)
-    audit_record(action="account.signup", actor=user, obj=user, subject=user,
-                 details={"language": language, "terms_version": TERMS_VERSION})
+    audit_record(
+        action="account.signup",
+        actor=user,
+        obj=user,
+        subject=user,
+        details={"language": language, "terms_version": TERMS_VERSION},
+    )
     return user
 
 
@@ -44,8 +49,12 @@ def staff_create(
     """Create a staff account (no self sign-up): verified e-mail, password to change at first sign-in,
     two-factor authentication to enrol before any staff page."""
     user = User.objects.create_user(
-        email=email, password=password, full_name=full_name, phone=phone or None,
-        is_staff=True, must_change_password=True,
+        email=email,
+        password=password,
+        full_name=full_name,
+        phone=phone or None,
+        is_staff=True,
+        must_change_password=True,
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     audit_record(action="staff.create", actor=by, obj=user, subject=user, details={"email": user.email})
@@ -55,14 +64,27 @@ def staff_create(
 
 
 @transaction.atomic
-def role_assign(*, by: User | None, user: User, role: str, unit: Any = None,
-                valid_from: dt.datetime | None = None, valid_to: dt.datetime | None = None) -> RoleAssignment:
+def role_assign(
+    *,
+    by: User | None,
+    user: User,
+    role: str,
+    unit: Any = None,
+    valid_from: dt.datetime | None = None,
+    valid_to: dt.datetime | None = None,
+) -> RoleAssignment:
     """Give a staff member a role at a unit (and everything under it)."""
     assignment = RoleAssignment.objects.create(
         user=user, role=role, unit=unit, valid_from=valid_from or timezone.now(), valid_to=valid_to
     )
-    audit_record(action="role.assign", actor=by, obj=assignment, subject=user, unit=unit,
-                 details={"role": role, "unit": unit.code if unit else None})
+    audit_record(
+        action="role.assign",
+        actor=by,
+        obj=assignment,
+        subject=user,
+        unit=unit,
+        details={"role": role, "unit": unit.code if unit else None},
+    )
     return assignment
 
 
@@ -71,8 +93,14 @@ def role_end(*, by: User | None, assignment: RoleAssignment) -> RoleAssignment:
     """End a role assignment now (kept for the record, never deleted)."""
     assignment.valid_to = timezone.now()
     assignment.save(update_fields=["valid_to"])
-    audit_record(action="role.end", actor=by, obj=assignment, subject=assignment.user, unit=assignment.unit,
-                 details={"role": assignment.role})
+    audit_record(
+        action="role.end",
+        actor=by,
+        obj=assignment,
+        subject=assignment.user,
+        unit=assignment.unit,
+        details={"role": assignment.role},
+    )
     return assignment
 
 
@@ -140,7 +168,17 @@ def account_delete(*, user: User) -> list[str]:
     user.is_active = False
     user.deleted_at = timezone.now()
     user.set_unusable_password()
-    user.save(update_fields=["email", "phone", "full_name", "full_name_search", "is_active", "deleted_at", "password"])
+    user.save(
+        update_fields=[
+            "email",
+            "phone",
+            "full_name",
+            "full_name_search",
+            "is_active",
+            "deleted_at",
+            "password",
+        ]
+    )
     for session in UserSession.objects.filter(user=user):
         session.end()
     return kept

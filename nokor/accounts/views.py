@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from nokor.accounts import services
 from nokor.accounts.forms import DeleteAccountForm
-from nokor.audit.services import audit_record
 from nokor.accounts.models import RoleAssignment
 from nokor.accounts.roles import Role
-from nokor.audit.services import audit_view
+from nokor.audit.services import audit_record, audit_view
 from nokor.core.access import CITIZEN, SIGNED_IN, STAFF, rule
 from nokor.geography.models import AdministrativeUnit
 
@@ -31,11 +30,17 @@ def home(request):
 def data_export(request):
     """All personal data held about the signed-in user: a readable page, or JSON with ?format=json."""
     data = services.personal_data_export(user=request.user)
-    audit_record(action="personal_data.export", actor=request.user, obj=request.user, subject=request.user,
-                 details={"format": request.GET.get("format", "html")})
+    audit_record(
+        action="personal_data.export",
+        actor=request.user,
+        obj=request.user,
+        subject=request.user,
+        details={"format": request.GET.get("format", "html")},
+    )
     if request.GET.get("format") == "json":
         response = HttpResponse(
-            json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+            json.dumps(data, ensure_ascii=False, indent=2, default=str),
+            content_type="application/json; charset=utf-8",
         )
         stamp = timezone.now().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="nokor-my-data-{stamp}.json"'
@@ -59,16 +64,20 @@ def team(request, code):
     """The staff holding roles at a unit and under it: only for units within the viewer's own scope."""
     unit = get_object_or_404(AdministrativeUnit, code=code)
     assignments = (
-        RoleAssignment.objects.visible_to(request.user).active()
+        RoleAssignment.objects.visible_to(request.user)
+        .active()
         .filter(Q(unit__code__startswith=unit.code))
-        .select_related("user", "unit").order_by("unit__code", "role")
+        .select_related("user", "unit")
+        .order_by("unit__code", "role")
     )
     in_scope = request.user.unit_prefixes_for(set(Role.values)) or set()
     if not any(unit.code.startswith(prefix) for prefix in in_scope):
         raise Http404
     page = Paginator(assignments, 50).get_page(request.GET.get("page"))
     for assignment in page:
-        audit_view(actor=request.user, obj=assignment, subject=assignment.user, unit=assignment.unit, what="team")
+        audit_view(
+            actor=request.user, obj=assignment, subject=assignment.user, unit=assignment.unit, what="team"
+        )
     return render(request, "accounts/team.html", {"unit": unit, "page_obj": page})
 
 

@@ -47,14 +47,19 @@ class AuditEvent(models.Model):
 
     objects = ScopedManager()
     access = RecordRule(
-        roles={"view": frozenset({Role.AUDITOR, Role.ADMINISTRATOR})}, unit_field="unit", owner_field="subject"
+        roles={"view": frozenset({Role.AUDITOR, Role.ADMINISTRATOR})},
+        unit_field="unit",
+        owner_field="subject",
     )
 
     class Meta:
         ordering = ["seq"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["subject", "-occurred_at"]), models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["subject", "-occurred_at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
@@ -76,7 +81,9 @@ class AuditEvent(models.Model):
             "details": self.details,
             "prev_hash": self.prev_hash,
         }
-        return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+        return json.dumps(
+            fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+        ).encode()
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()

@@ -34,7 +34,10 @@ def actor_label_for(actor: Any) -> str:
         return ""
     if actor.is_staff:
         # Language-neutral ("service_officer@08"), rendered in the reader's language when shown.
-        return ";".join(sorted(f"{a.role}@{a.unit.code if a.unit_id else ''}" for a in actor.active_roles)) or "staff"
+        return (
+            ";".join(sorted(f"{a.role}@{a.unit.code if a.unit_id else ''}" for a in actor.active_roles))
+            or "staff"
+        )
     return "citizen"
 
 
@@ -74,10 +77,18 @@ def audit_record(
     return event
 
 
-def audit_view(*, actor: Any, obj: models.Model, subject: Any, unit: Any = None, what: str = "") -> AuditEvent:
+def audit_view(
+    *, actor: Any, obj: models.Model, subject: Any, unit: Any = None, what: str = ""
+) -> AuditEvent:
     """Record that `actor` looked at personal data of `subject`."""
-    return audit_record(action="personal_data.view", actor=actor, obj=obj, subject=subject, unit=unit,
-                        details={"what": what} if what else None)
+    return audit_record(
+        action="personal_data.view",
+        actor=actor,
+        obj=obj,
+        subject=subject,
+        unit=unit,
+        details={"what": what} if what else None,
+    )
 
 
 @dataclass

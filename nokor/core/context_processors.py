@@ -5,9 +5,8 @@ from django.conf import settings
 
 def site(request):
     context = {"DEMO": settings.DEMO, "SITE_URL": settings.SITE_URL}
-    nonce = getattr(request, "_csp_nonce", None)
-    if nonce is not None:
-        context["csp_nonce"] = request.csp_nonce  # django-htmx's {% htmx_script %} reads this name
+    if hasattr(request, "csp_nonce"):
+        context["csp_nonce"] = request.csp_nonce  # lazy; django-htmx's {% htmx_script %} reads this name
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from nokor.notifications.selectors import unread_count

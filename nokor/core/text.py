@@ -18,7 +18,7 @@ def strip_invisible(value: str) -> str:
 
 
 def normalize_for_search(value: str) -> str:
-    """The form names are indexed and searched by: NFC, no zero-width characters, case-folded, Latin digits."""
+    """The form names are indexed and searched by: NFC, no zero-width characters, casefolded, Latin digits."""
     value = unicodedata.normalize("NFC", strip_invisible(value or ""))
     return value.translate(_KHMER_TO_LATIN_DIGITS).casefold()
 

@@ -75,10 +75,15 @@ def healthz(request):
         checks["worker"] = {"status": "error", "error": exc.__class__.__name__}
     usage = shutil.disk_usage(settings.DATA_DIR if settings.DATA_DIR.exists() else settings.BASE_DIR)
     free_ratio = usage.free / usage.total
-    checks["disk"] = {"status": "ok" if free_ratio > 0.05 else "error", "free_bytes": usage.free,
-                      "free_ratio": round(free_ratio, 3)}
+    checks["disk"] = {
+        "status": "ok" if free_ratio > 0.05 else "error",
+        "free_bytes": usage.free,
+        "free_ratio": round(free_ratio, 3),
+    }
     healthy = all(c["status"] == "ok" for c in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 @rule(PUBLIC)

@@ -28,7 +28,12 @@ def beat(worker_id: str, started_at: dt.datetime) -> None:
     now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
-        defaults={"hostname": socket.gethostname(), "pid": os.getpid(), "started_at": started_at, "seen_at": now},
+        defaults={
+            "hostname": socket.gethostname(),
+            "pid": os.getpid(),
+            "started_at": started_at,
+            "seen_at": now,
+        },
     )
 
 

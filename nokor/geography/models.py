@@ -47,7 +47,12 @@ class AdministrativeUnit(models.Model):
     code = models.CharField(_("code"), max_length=8, unique=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     name_km = models.CharField(_("name in Khmer"), max_length=200)
     name_latin = models.CharField(_("name in Latin script"), max_length=200)
@@ -65,7 +70,9 @@ class AdministrativeUnit(models.Model):
         verbose_name_plural = _("administrative units")
         indexes = [
             # LIKE 'prefix%' on PostgreSQL uses a btree only with the pattern operator class.
-            models.Index(fields=["code"], name="adminunit_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["code"], name="adminunit_code_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:

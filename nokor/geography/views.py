@@ -19,8 +19,6 @@ def unit_search(request):
         qs = qs.filter(level__in=levels)
     matches = list(qs.order_by("level", "code")[:MAX_MATCHES]) if len(query.strip()) >= 2 else []
     AdministrativeUnit.with_ancestors(matches)
-    return render(
-        request,
-        "geography/unit_matches.html",
-        {"matches": matches, "field": field, "query": query, "fragment": request.htmx},
-    )
+    # htmx asks for the list alone; without JavaScript the same URL is a page of its own.
+    template = "geography/unit_matches.html" if request.htmx else "geography/unit_search_page.html"
+    return render(request, template, {"matches": matches, "field": field, "query": query})

@@ -54,7 +54,10 @@ class Message(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        indexes = [models.Index(fields=["user", "channel", "read_at"]), models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["user", "channel", "read_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to or self.user_id}: {self.subject or self.body[:40]}"
@@ -67,7 +70,9 @@ class Message(models.Model):
 class Preference(models.Model):
     """Which channels a person wants besides the in-app inbox (which always receives a copy)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
     email = models.BooleanField(_("by e-mail"), default=True)
     sms = models.BooleanField(_("by SMS"), default=True)
 

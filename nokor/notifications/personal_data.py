@@ -6,8 +6,15 @@ from nokor.notifications.models import Message
 
 def _export(user):
     return [
-        {"channel": m.channel, "to": m.to, "subject": m.subject, "body": m.body, "status": m.status,
-         "created_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None}
+        {
+            "channel": m.channel,
+            "to": m.to,
+            "subject": m.subject,
+            "body": m.body,
+            "status": m.status,
+            "created_at": m.created_at.isoformat(),
+            "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+        }
         for m in Message.objects.filter(user=user).order_by("created_at")
     ]
 

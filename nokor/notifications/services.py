@@ -54,25 +54,47 @@ def notify(*, user: Any, event: str, context: dict[str, Any], key: str, link: st
         wanted.append((Channel.SMS, user.phone))
     messages = []
     for channel, address in wanted:
-        fields = {"user": user, "channel": channel, "to": address, "event": event, "language": language,
-                  "subject": subject, "body": body if channel != Channel.SMS else f"{subject}\n{body}"[:480],
-                  "link": link}
+        fields = {
+            "user": user,
+            "channel": channel,
+            "to": address,
+            "event": event,
+            "language": language,
+            "subject": subject,
+            "body": body if channel != Channel.SMS else f"{subject}\n{body}"[:480],
+            "link": link,
+        }
         messages.append(_queue(fields, f"{key}:{channel}"))
     return messages
 
 
 @transaction.atomic
-def email_send(*, to: str, subject: str, body: str, html: str = "", user: Any = None, key: str | None = None) -> Message:
+def email_send(
+    *, to: str, subject: str, body: str, html: str = "", user: Any = None, key: str | None = None
+) -> Message:
     """Queue one e-mail already rendered (allauth's verification and reset e-mails)."""
-    fields = {"user": user, "channel": Channel.EMAIL, "to": to, "subject": subject[:300], "body": body, "html": html,
-              "language": translation.get_language() or ""}
+    fields = {
+        "user": user,
+        "channel": Channel.EMAIL,
+        "to": to,
+        "subject": subject[:300],
+        "body": body,
+        "html": html,
+        "language": translation.get_language() or "",
+    }
     return _queue(fields, key or f"email:{uuid.uuid4()}")
 
 
 @transaction.atomic
 def sms_send(*, to: str, body: str, user: Any = None, key: str | None = None) -> Message:
     """Queue one SMS (verification codes)."""
-    fields = {"user": user, "channel": Channel.SMS, "to": to, "body": body, "language": translation.get_language() or ""}
+    fields = {
+        "user": user,
+        "channel": Channel.SMS,
+        "to": to,
+        "body": body,
+        "language": translation.get_language() or "",
+    }
     return _queue(fields, key or f"sms:{uuid.uuid4()}")
 
 

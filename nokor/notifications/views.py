@@ -45,7 +45,9 @@ def preferences(request):
     current = Preference.objects.filter(user=request.user).first() or Preference(user=request.user)
     form = PreferenceForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        services.preference_set(user=request.user, email=form.cleaned_data["email"], sms=form.cleaned_data["sms"])
+        services.preference_set(
+            user=request.user, email=form.cleaned_data["email"], sms=form.cleaned_data["sms"]
+        )
         from django.contrib import messages
 
         messages.success(request, _("Your choices were saved."))

@@ -8,8 +8,13 @@ from allauth.account.models import EmailAddress
 from nokor.accounts.models import Consent, User
 from nokor.notifications.models import Message
 
-GOOD = {"full_name": "ចាន់ សុភា", "password1": "a-long-passphrase-2026", "password2": "a-long-passphrase-2026",
-        "preferred_language": "km", "accept_terms": "on"}
+GOOD = {
+    "full_name": "ចាន់ សុភា",
+    "password1": "a-long-passphrase-2026",
+    "password2": "a-long-passphrase-2026",
+    "preferred_language": "km",
+    "accept_terms": "on",
+}
 
 
 @pytest.fixture

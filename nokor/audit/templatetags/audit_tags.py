@@ -20,7 +20,10 @@ def actor_display(event) -> str:
     if not label:
         return _("The public")
     parts = [part.partition("@") for part in label.split(";")]
-    units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=[code for _r, _s, code in parts if code])}
+    units = {
+        u.code: u
+        for u in AdministrativeUnit.objects.filter(code__in=[code for _r, _s, code in parts if code])
+    }
     shown = []
     for role, _sep, code in parts:
         role_name = Role(role).label if role in Role.values else role

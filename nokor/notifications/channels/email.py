@@ -13,7 +13,10 @@ class EmailChannel:
             body=message.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.to],
-            headers={"Message-ID": f"<{message.id}@nokor>", "X-Nokor-Idempotency-Key": message.idempotency_key},
+            headers={
+                "Message-ID": f"<{message.id}@nokor>",
+                "X-Nokor-Idempotency-Key": message.idempotency_key,
+            },
         )
         if message.html:
             mail.attach_alternative(message.html, "text/html")

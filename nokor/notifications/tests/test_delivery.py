@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.db import transaction
-from django_tasks_db.models import DBTaskResult
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from nokor.core.worker import requeue_orphaned_tasks
 from nokor.notifications.events import EVENTS
@@ -18,8 +18,16 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "notifications" 
 
 
 def _worker():
-    return Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                  max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
+    return Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
 
 
 def _run_ready_tasks():
@@ -74,7 +82,9 @@ def test_queued_email_is_sent_by_the_worker(db):
 def test_task_of_a_killed_worker_is_retried_and_sends_once(db):
     message = email_send(to="a@example.com", subject="Hello", body="Body")
     result = DBTaskResult.objects.get()
-    result.claim("worker-killed-with-sigkill")  # claimed, then the process died: no heartbeat, RUNNING forever
+    result.claim(
+        "worker-killed-with-sigkill"
+    )  # claimed, then the process died: no heartbeat, RUNNING forever
     assert requeue_orphaned_tasks() == 1
     _run_ready_tasks()
     # The same effect queued again (a retry racing a late first attempt) changes nothing.

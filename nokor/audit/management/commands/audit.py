@@ -16,5 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options):
         checked, broken = verify_chain()
         if broken:
-            raise CommandError(f"Audit chain broken at event #{broken.seq}: {broken.reason} ({checked} intact before it).")
+            raise CommandError(
+                f"Audit chain broken at event #{broken.seq}: {broken.reason} ({checked} intact before it)."
+            )
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {checked} events verified."))

@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 people = result
         from nokor.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
-        self.stdout.write("Demo sign-ins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         for email, what in people:
             self.stdout.write(f"  {email:42} {what}")
         self.stdout.write(
