@@ -46,7 +46,7 @@ test: install messages ## run the whole test suite: unit and integration, then t
 	@$(MAKE) --no-print-directory test-browser
 
 test-unit: install
-	$(PY) -m pytest -m "not browser" -n 2 -q
+	$(PY) -m pytest -m "not browser" -q
 
 test-browser: install
 	@if command -v chromium >/dev/null; then \
