@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from nokor.accounts import services
 from nokor.accounts.models import Consent, RoleAssignment, User
 from nokor.accounts.roles import Role
+from nokor.audit.admin import AuditedModelAdmin
+from nokor.audit.services import audit_record
 from nokor.geography.models import AdministrativeUnit
 
 
@@ -80,6 +82,8 @@ class StaffCreationForm(forms.ModelForm):
 
 
 class RoleAssignmentInline(admin.TabularInline):
+    """Roles are changed through the user's page; each change is audited by UserAdmin.save_formset."""
+
     model = RoleAssignment
     extra = 0
     raw_id_fields = ["unit"]
@@ -87,7 +91,8 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(AuditedModelAdmin):
+    subject_field = "self"
     list_display = ["__str__", "email", "phone", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_active", "preferred_language"]
     search_fields = ["email", "phone", "full_name_search"]
@@ -139,8 +144,29 @@ class UserAdmin(admin.ModelAdmin):
         if change:
             super().save_related(request, form, formsets, change)
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for assignment in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
+            audit_record(
+                action="role.assign" if assignment in formset.new_objects else "role.change",
+                actor=request.user,
+                obj=assignment,
+                subject=assignment.user,
+                unit=assignment.unit,
+                details={"role": assignment.role, "valid_to": assignment.valid_to},
+            )
+        for assignment in formset.deleted_objects:
+            audit_record(
+                action="role.delete",
+                actor=request.user,
+                obj=assignment,
+                subject=assignment.user,
+                details={"role": assignment.role},
+            )
+
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(AuditedModelAdmin):
+    subject_field = "user"
     list_display = ["user", "document", "version", "accepted_at"]
     raw_id_fields = ["user"]

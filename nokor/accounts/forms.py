@@ -34,9 +34,12 @@ class CitizenSignupForm(SignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Our field component marks optional fields itself: plain labels here.
         if "email" in self.fields:
+            self.fields["email"].label = _("E-mail address")
             self.fields["email"].help_text = _("We send a link to check it is yours.")
         if "phone" in self.fields:
+            self.fields["phone"].label = _("Phone number")
             self.fields["phone"].help_text = _("For example 012 345 678. We send a code by SMS to check it.")
 
     def clean(self):

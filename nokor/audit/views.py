@@ -14,7 +14,8 @@ from nokor.core.access import SIGNED_IN, rule, staff_with
 def who_viewed(request):
     """Which office viewed or changed the user's records, and when (staff shown as role and unit)."""
     events = (
-        AuditEvent.objects.filter(subject=request.user)
+        AuditEvent.objects.visible_to(request.user)
+        .filter(subject=request.user)
         .exclude(actor=request.user)
         .select_related("unit")
         .order_by("-occurred_at")

@@ -36,5 +36,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:42} {what}")
         self.stdout.write(
             f"Staff two-factor: add the TOTP secret {DEMO_TOTP_SECRET} to an authenticator app, "
-            "or run: python manage.py demo_totp"
+            "or run: NOKOR_DEMO=1 .venv/bin/python manage.py demo_totp"
         )
