@@ -22,7 +22,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 install: $(VENV)/.installed ## create the virtual environment and install the locked dependencies
 
 messages: install ## compile the translation catalogues (needs gettext)
-	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -v0 --ignore=.venv; else echo "gettext missing: pages in English only (scripts/install-system-packages.sh)"; fi
+	@if command -v msgfmt >/dev/null; then NOKOR_DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=.venv; else echo "gettext missing: pages in English only (scripts/install-system-packages.sh)"; fi
 
 run: install messages ## start the platform with demo data on SQLite at http://127.0.0.1:8000 (web + worker)
 	@scripts/check-system.sh

@@ -8,3 +8,5 @@ api = NinjaAPI(
     urls_namespace="api",
     description="Public and partner API of the Nokor platform of the Ministry of Interior.",
 )
+api.add_router("/documents/", "nokor.documents.api.router")
+api.add_router("/", "nokor.services.api.router")

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "nokor.accounts",
     "nokor.audit",
     "nokor.notifications",
+    "nokor.documents",
+    "nokor.services",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +245,15 @@ TASKS = {
 }
 WORKER_HEARTBEAT_SECONDS = env_int("NOKOR_WORKER_HEARTBEAT_SECONDS", 10)
 
+# --- Issued documents ----------------------------------------------------------------------------
+# PEM files of the key that signs issued documents, its certificate and the CA chain (production: from
+# the government CA; demo: `manage.py documents_demo_ca` writes them at these default paths).
+SIGNING_KEY_FILE = Path(env_str("NOKOR_SIGNING_KEY_FILE", str(DATA_DIR / "signing" / "signing-key.pem")))
+SIGNING_CERT_FILE = Path(env_str("NOKOR_SIGNING_CERT_FILE", str(DATA_DIR / "signing" / "signing-cert.pem")))
+SIGNING_CHAIN_FILE = Path(env_str("NOKOR_SIGNING_CHAIN_FILE", str(DATA_DIR / "signing" / "chain.pem")))
+SIGNING_KEY_PASSPHRASE = env_str("NOKOR_SIGNING_KEY_PASSPHRASE", "")
+DOCUMENT_VERIFY_RATE_LIMIT = env_int("NOKOR_DOCUMENT_VERIFY_RATE_LIMIT", 60)  # per client IP per minute
+
 # --- E-mail and SMS -------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("NOKOR_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("NOKOR_EMAIL_HOST", "localhost")
@@ -305,7 +316,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # PDF rendering logs every step at INFO; its warnings (missing glyphs, fonts) still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 ADMIN_URL = env_str("NOKOR_ADMIN_URL", "admin/")

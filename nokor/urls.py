@@ -20,6 +20,8 @@ urlpatterns = [
     path("me/", include("nokor.accounts.urls")),
     path("audit/", include("nokor.audit.urls")),
     path("inbox/", include("nokor.notifications.urls")),
+    path("", include("nokor.documents.urls")),
+    path("services/", include("nokor.services.urls")),
     path("", include("nokor.geography.urls")),
     path("api/v1/", guard(API, api.urls)),
     path(settings.ADMIN_URL, guard(STAFF, admin.site.urls)),

@@ -6,6 +6,7 @@ import phonenumbers
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +106,10 @@ class AccountAdapter(DefaultAccountAdapter):
             samesite="Lax",
         )
         return response
+
+    def get_password_change_redirect_url(self, request) -> str:
+        """After a password change, go on (a new staff member is then led to set up two-factor)."""
+        return reverse("accounts:home")
 
     def is_open_for_signup(self, request) -> bool:
         return True  # citizens only: staff accounts are created by an administrator

@@ -45,7 +45,11 @@ def data_export(request):
         stamp = timezone.now().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="nokor-my-data-{stamp}.json"'
         return response
-    return render(request, "accounts/data_export.html", {"data": data})
+    sections = [
+        (name, json.dumps(content, ensure_ascii=False, indent=2, default=str))
+        for name, content in data.items()
+    ]
+    return render(request, "accounts/data_export.html", {"sections": sections})
 
 
 @rule(CITIZEN)

@@ -162,14 +162,15 @@ class RecordRule:
     """How a model's records are scoped.
 
     ``unit_field``: lookup path to the record's ``AdministrativeUnit`` (staff see records in the subtree
-    of a unit where they hold a role listed for the action). ``owner_field``: lookup path to the user the
-    record belongs to (who may view it, and change it when ``owner_can_change``). ``roles``: for each
-    action, the roles that grant it within their unit. ``public``: a filter of records anyone may view.
+    of a unit where they hold a role listed for the action). ``owner_field``: lookup path (or a tuple of
+    them) to the user(s) the record belongs to (who may view it, and change it when ``owner_can_change``).
+    ``roles``: for each action, the roles that grant it within their unit. ``public``: a filter of
+    records anyone may view.
     """
 
     roles: dict[str, frozenset[str]]
     unit_field: str | None = None
-    owner_field: str | None = None
+    owner_field: str | tuple[str, ...] | None = None
     owner_can_change: bool = False
     public: Q | None = None
 
@@ -181,7 +182,8 @@ class RecordRule:
         if user is None or not user.is_authenticated or not user.is_active:
             return _any(parts)
         if self.owner_field and (action == VIEW or self.owner_can_change):
-            parts.append(Q(**{self.owner_field: user}))
+            owners = (self.owner_field,) if isinstance(self.owner_field, str) else self.owner_field
+            parts.extend(Q(**{owner: user}) for owner in owners)
         roles = self.roles.get(action, frozenset())
         if user.is_staff and roles:
             prefixes = user.unit_prefixes_for(roles)

@@ -74,3 +74,22 @@ class BuddhistEraNewYear(models.Model):
     def boundary_for(cls, year: int) -> dt.date | None:
         row = cls.objects.filter(year=year).only("date").first()
         return row.date if row else None
+
+
+class Sequence(models.Model):
+    """A named counter (e.g. application numbers of a year), advanced under a row lock."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+    @classmethod
+    def next_value(cls, name: str) -> int:
+        """The next number of `name`; call inside a transaction (the row stays locked until it ends)."""
+        cls.objects.get_or_create(name=name)
+        row = cls.objects.select_for_update().get(name=name)
+        row.value += 1
+        row.save(update_fields=["value"])
+        return row.value

@@ -13,6 +13,7 @@ import threading
 from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from nokor.core.models import WorkerHeartbeat
 from nokor.core.tasks import run_due_jobs
@@ -70,6 +71,7 @@ class Housekeeper(threading.Thread):
         self.scheduler = scheduler
         self.started_at = timezone.now()
         self.stopping = threading.Event()
+        autodiscover_modules("tasks")  # registers every app's periodic jobs
 
     def run(self) -> None:
         while not self.stopping.is_set():

@@ -74,7 +74,9 @@ def test_account_is_locked_after_repeated_failed_sign_ins(client, citizen):
     for _ in range(5):
         response = client.post("/accounts/login/", {"login": citizen.email, "password": "wrong-password"})
         assert response.status_code == 200
-    response = client.post("/accounts/login/", {"login": citizen.email, "password": DEMO_PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": citizen.email, "password": DEMO_PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert "Too many failed login attempts" in response.content.decode()

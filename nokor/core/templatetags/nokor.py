@@ -84,3 +84,9 @@ def query_with(context, **changes) -> str:
             query[key] = value
     query.pop("page", None)
     return "?" + urlencode(sorted(query.lists()), doseq=True)
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ mapping|get_item:key }}`: a dictionary value by a variable key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

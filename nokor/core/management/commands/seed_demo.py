@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from nokor.geography.models import AdministrativeUnit
 
-DEMO_MODULES = ["nokor.accounts.demo"]
+DEMO_MODULES = ["nokor.accounts.demo", "nokor.documents.demo", "nokor.services.demo"]
 
 
 class Command(BaseCommand):
@@ -24,6 +24,7 @@ class Command(BaseCommand):
             raise CommandError("Demo data is only for demo installations: set NOKOR_DEMO=1.")
         if not AdministrativeUnit.objects.exists():
             call_command("load_gazetteer", verbosity=0)
+        call_command("load_services", verbosity=0)
         people = []
         for module_name in DEMO_MODULES:
             result = importlib.import_module(module_name).seed()

@@ -1,0 +1,135 @@
+"""Plain helpers of the browser tests (fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+VIEWPORTS = {"mobile": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
+# A phone bought in Cambodia: Khmer first. The app's own default is Khmer too (settings.LANGUAGE_CODE).
+BROWSER_LOCALE = "km-KH"
+SERIOUS = {"serious", "critical"}
+
+
+def session_cookie(user) -> str:
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+# --------------------------------------------------------------------------------------------------
+# Screenshots and accessibility
+# --------------------------------------------------------------------------------------------------
+def shot(page, app: str, nn, step: str) -> Path:
+    """Full-page screenshot docs/screenshots/<app>-<nn>-<step>.png (nn: int or two-digit string)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    number = f"{nn:02d}" if isinstance(nn, int) else str(nn)
+    path = SCREENSHOTS / f"{app}-{number}-{step}.png"
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    return path
+
+
+def a11y_violations(page) -> list[dict]:
+    """axe-core violations of impact serious or critical on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    at {', '.join(map(str, node['target']))}: {node['html'][:160]}")
+            if node.get("failureSummary"):
+                lines.append("      " + node["failureSummary"].replace("\n", " | ")[:300])
+        if len(violation["nodes"]) > 5:
+            lines.append(f"    … and {len(violation['nodes']) - 5} more element(s)")
+    return "\n".join(lines)
+
+
+def check_a11y(page) -> None:
+    """Fail, listing them, if axe finds any violation of impact serious or critical."""
+    violations = a11y_violations(page)
+    assert not violations, f"Accessibility violations on {page.url}:\n{format_violations(violations)}"
+
+
+def has_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+def scroll_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+# --------------------------------------------------------------------------------------------------
+# Accounts
+# --------------------------------------------------------------------------------------------------
+def totp_code(secret: str, *, margin: float = 3.0) -> str:
+    """The TOTP code of this 30 s period. Near the end of a period, wait for the next one so the code
+    is still valid when the server checks it (allauth's tolerance is 0 periods)."""
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    period = app_settings.TOTP_PERIOD
+    left = period - (time.time() % period)
+    if left < margin:
+        time.sleep(left + 0.1)
+    counters = list(yield_hotp_counters_from_time())
+    current = counters[len(counters) // 2]
+    return format_hotp_value(hotp_value(secret, current))
+
+
+def outbox(to: str, channel: str = "email"):
+    """Messages sent to `to`, newest first (the outbox is the Message table)."""
+    from nokor.notifications.models import Message
+
+    return list(Message.objects.filter(to=to, channel=channel).order_by("-created_at"))
+
+
+def confirmation_path(body: str) -> str:
+    match = re.search(r"(/accounts/confirm-email/[^\s/]+/)", body)
+    assert match, f"no confirmation link in the e-mail:\n{body}"
+    return match.group(1)
+
+
+def sign_in(page, login: str, password: str, totp_secret: str | None = None) -> None:
+    """Through the real sign-in form (and the second-factor page when a secret is given)."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    submit(page)
+    if totp_secret:
+        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+        page.fill("input[name=code]", totp_code(totp_secret))
+        submit(page)
+
+
+def submit(page, form: str = "main form") -> None:
+    """Press the primary submit button of the first form in the main content."""
+    page.locator(form).first.locator("button[type=submit], input[type=submit]").first.click()
+
+
+def sign_out(page) -> None:
+    page.goto("/accounts/logout/")
+    page.locator("main form").first.locator("button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def session_user_id(page):
+    """The id of the user signed in in this page's browser (None when signed out)."""
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    cookie = next((c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME), None)
+    if not cookie:
+        return None
+    session = Session.objects.filter(session_key=cookie["value"]).first()
+    return session.get_decoded().get("_auth_user_id") if session else None
