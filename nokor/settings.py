@@ -100,6 +100,16 @@ TEMPLATES = [
     }
 ]
 
+# Plain-text messages (notification templates): the same loaders and filters, without HTML escaping.
+TEMPLATES.append(
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False, "builtins": TEMPLATES[0]["OPTIONS"]["builtins"]},
+    }
+)
+
 # Form widgets render with the templates above (our builtins and overrides), not a private engine.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 

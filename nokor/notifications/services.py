@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import engines
 from django.utils import timezone, translation
 
 from nokor.core.tasks import enqueue
@@ -19,7 +19,8 @@ from nokor.notifications.models import Channel, Message, Preference
 def render_event(event: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
     """Subject and body of an event's template in one language."""
     with translation.override(language):
-        text = render_to_string(f"notifications/events/{event}.{language}.txt", context).strip()
+        template = engines["text"].get_template(f"notifications/events/{event}.{language}.txt")
+        text = template.render(context).strip()
     subject, _, body = text.partition("\n")
     return subject.strip(), body.strip()
 

@@ -218,6 +218,7 @@ class Application(TimeStampedModel):
     document_code = models.CharField(_("issued document"), max_length=40, blank=True)
     receipt_number = models.CharField(_("fee receipt number"), max_length=60, blank=True)
     paid_at = models.DateTimeField(_("fee paid"), null=True, blank=True)
+    payment_method = models.CharField(_("paid by"), max_length=20, blank=True)
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedManager()

@@ -191,8 +191,18 @@ def application_submit(*, application: Application, by: Any) -> Application:
     _save(application, "number", "reference", "unit", "submitted_at", "deadline", "status")
     events.submitted(application, by=by)
     _audit("submit", application, by)
-    _notify_applicant(application, "application.submitted", "submitted", deadline=application.deadline)
+    _notify_applicant(application, "application.submitted", "submitted", deadline=application.deadline,
+                      answers=_answers_text(application))
     return application
+
+
+def _answers_text(application: Application) -> str:
+    """A copy of the answers, in the applicant's language, for the confirmation message."""
+    from nokor.services.forms_engine import summary_rows
+
+    rows = summary_rows(application.service_version.form_definition, application.answers,
+                        application.applicant.preferred_language or "km")
+    return "\n".join(f"{row['label']}: {row['value']}" for row in rows if row["value"])
 
 
 @transaction.atomic
@@ -505,13 +515,20 @@ def application_note(*, application: Application, by: Any, text: str) -> None:
 
 
 @transaction.atomic
-def payment_record(*, application: Application, by: Any, receipt_number: str) -> Application:
-    """Record the official fee as paid at the office, with the receipt number."""
+def payment_record(*, application: Application, by: Any, receipt_number: str, method: str = "office") -> Application:
+    """Record the official fee as paid (at the office by default), with the receipt number."""
+    from nokor.services.payments import PROVIDERS
+
     application = _locked(application, None)
-    _require(bool(receipt_number.strip()), _("Enter the receipt number."))
-    application.receipt_number = strip_invisible(receipt_number)
+    _require(method in PROVIDERS, _("Unknown payment method."))
+    _require(not application.paid_at, _("The fee is already recorded as paid."))
+    try:
+        application.receipt_number = PROVIDERS[method].clean_receipt(strip_invisible(receipt_number))
+    except ValueError as error:
+        raise ServiceError(str(error)) from error
     application.paid_at = timezone.now()
-    _save(application, "receipt_number", "paid_at")
+    application.payment_method = method
+    _save(application, "receipt_number", "paid_at", "payment_method")
     events.payment_recorded(application, by=by, receipt=application.receipt_number)
     _audit("payment", application, by, receipt=application.receipt_number)
     return application

@@ -195,3 +195,19 @@ def test_indicators_match_hand_computed_values(submitted, officer_kandal):
     assert metrics.share_within_charter(today, today, "08") == 100.0
     assert metrics.share_within_charter(today, today, "17") is None
     assert metrics.services_online(today, today, "") == 6
+
+
+def test_confirmation_message_carries_a_copy_of_the_answers_unescaped(submitted, citizen):
+    mail = Message.objects.get(user=citizen, event="application.submitted", channel="email")
+    assert submitted.reference in mail.subject
+    assert "Sokha Chan" in mail.body and "No. 12, Street 3" in mail.body
+    assert "&quot;" not in mail.body and "&#x27;" not in mail.body
+
+
+def test_fee_paid_at_the_office_is_recorded_once_with_its_receipt(submitted, officer_kandal):
+    with pytest.raises(ops.ServiceError):
+        ops.payment_record(application=submitted, by=officer_kandal, receipt_number="<script>")
+    paid = ops.payment_record(application=submitted, by=officer_kandal, receipt_number=" R-2026 / 0042 ")
+    assert (paid.receipt_number, paid.payment_method) == ("R-2026 / 0042", "office")
+    with pytest.raises(ops.ServiceError):
+        ops.payment_record(application=paid, by=officer_kandal, receipt_number="R-2")
