@@ -43,7 +43,11 @@ class ConcurrentChange(ServiceError):
 
 
 def _locked(application: Application, expected_version: int | None) -> Application:
-    current = Application.objects.select_for_update().select_related("service", "unit").get(pk=application.pk)
+    current = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("service", "unit")
+        .get(pk=application.pk)
+    )
     if expected_version is not None and current.lock_version != expected_version:
         raise ConcurrentChange(
             _(
@@ -191,8 +195,13 @@ def application_submit(*, application: Application, by: Any) -> Application:
     _save(application, "number", "reference", "unit", "submitted_at", "deadline", "status")
     events.submitted(application, by=by)
     _audit("submit", application, by)
-    _notify_applicant(application, "application.submitted", "submitted", deadline=application.deadline,
-                      answers=_answers_text(application))
+    _notify_applicant(
+        application,
+        "application.submitted",
+        "submitted",
+        deadline=application.deadline,
+        answers=_answers_text(application),
+    )
     return application
 
 
@@ -200,8 +209,11 @@ def _answers_text(application: Application) -> str:
     """A copy of the answers, in the applicant's language, for the confirmation message."""
     from nokor.services.forms_engine import summary_rows
 
-    rows = summary_rows(application.service_version.form_definition, application.answers,
-                        application.applicant.preferred_language or "km")
+    rows = summary_rows(
+        application.service_version.form_definition,
+        application.answers,
+        application.applicant.preferred_language or "km",
+    )
     return "\n".join(f"{row['label']}: {row['value']}" for row in rows if row["value"])
 
 
@@ -515,7 +527,9 @@ def application_note(*, application: Application, by: Any, text: str) -> None:
 
 
 @transaction.atomic
-def payment_record(*, application: Application, by: Any, receipt_number: str, method: str = "office") -> Application:
+def payment_record(
+    *, application: Application, by: Any, receipt_number: str, method: str = "office"
+) -> Application:
     """Record the official fee as paid (at the office by default), with the receipt number."""
     from nokor.services.payments import PROVIDERS
 
