@@ -16,16 +16,17 @@ gives it back):
   region (``KH``).
 - ``url``: ``scheme://host[:port]/path[?query]``. Defanging is undone (``hxxp``, ``[.]``, ``(.)``,
   ``{.}``, ``[dot]``, ``(dot)``, `` dot ``, ``[:]``, ``[://]``); ``http://`` is added when there is no
-  scheme; scheme and host are lower-cased; the host goes to punycode (IDNA 2008 through the ``idna``
-  package, the standard library's IDNA 2003 codec as a fallback for labels such as emoji that only
-  browsers accept) and loses its trailing dot; the default port (80 http, 443 https, 21 ftp, 80 ws,
-  443 wss), the fragment and any ``user:password@`` (a phishing disguise, never part of the site) are
-  dropped; path and query are kept as given, the path ``/`` when empty. Surrounding quotes, angle
-  brackets, unbalanced brackets and sentence punctuation are stripped. A URL with white space inside
-  is refused. A URL written without a scheme needs a host with a known public suffix or an IP address;
-  with a scheme any well-formed host will do. ``registrable_domain`` comes from the Public Suffix List
-  bundled with tldextract (private suffixes included, so ``shop.blogspot.com`` is its own registrable
-  domain: a scam page there must not flag all of Blogspot); for an IP host it is the IP itself.
+  scheme; only web schemes are taken (http, https, ftp, ws, wss); scheme and host are lower-cased;
+  the host goes to punycode (IDNA 2008 through the ``idna`` package, the standard library's IDNA 2003
+  codec as a fallback for labels such as emoji that only browsers accept) and loses its trailing dot;
+  the default port (80 http, 443 https, 21 ftp, 80 ws, 443 wss), the fragment and any
+  ``user:password@`` (a phishing disguise, never part of the site) are dropped; path and query are
+  kept as given, the path ``/`` when empty. Surrounding quotes, angle brackets, unbalanced brackets
+  and sentence punctuation are stripped. A URL with white space inside is refused. A URL written
+  without a scheme needs a host with a known public suffix or an IP address; with a scheme any
+  well-formed host will do. ``registrable_domain`` comes from the Public Suffix List bundled with
+  tldextract (private suffixes included, so ``shop.blogspot.com`` is its own registrable domain: a
+  scam page there must not flag all of Blogspot); for an IP host it is the IP itself.
 - ``domain``: the lower-case registrable domain in punycode (``www.aba.com.kh`` → ``aba.com.kh``;
   ``x.com.kh`` is registrable under ``com.kh``); ``detail`` keeps the full host as given. A host with
   no registrable part (``com.kh``, an unknown top-level domain) is not recognised. A bare IP address
@@ -39,7 +40,7 @@ gives it back):
   ``BANK_ALIASES``, else the bank part upper-cased.
 - ``bank_account``: ``BANK:digits``. The bank code comes from ``BANK_ALIASES`` (upper-case); an
   unknown bank name is kept, upper-cased, words joined by ``_``. Digits only, Khmer digits accepted,
-  spaces, dots and dashes dropped, 5 to 30 digits. Accepted forms: ``ABA 000 123 456``,
+  spaces and dashes dropped, 5 to 30 digits. Accepted forms: ``ABA 000 123 456``,
   ``aba:000123456``, ``000-123-456 (ABA)``, ``ACLEDA Bank: 0001 ...``. Without a colon the bank name
   must be a known alias or contain the word "bank"; with a colon any name will do. ``detail`` is the
   bank code.
@@ -92,6 +93,7 @@ import idna
 import phonenumbers
 import tldextract
 from Crypto.Hash import keccak
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from nokor.core.text import latin_digits, strip_invisible
@@ -105,10 +107,10 @@ BANK_ALIASES: dict[str, tuple[str, ...]] = {
     "ABA": ("aba", "abaa", "advanced bank of asia", "អេប៊ីអេ"),
     "ACLEDA": ("acleda", "aclb", "អេស៊ីលីដា"),
     "WING": ("wing", "វីង"),
-    "CANADIA": ("canadia", "cnb"),
+    "CANADIA": ("canadia",),
     "PRINCE": ("prince",),
-    "SATHAPANA": ("sathapana", "សាថាពរ"),
-    "CHIPMONG": ("chip mong", "chipmong", "ជីបម៉ុង"),
+    "SATHAPANA": ("sathapana",),
+    "CHIPMONG": ("chip mong", "chipmong"),
     "VATTANAC": ("vattanac",),
     "FTB": ("ftb", "foreign trade bank", "foreign trade bank of cambodia"),
     "AMK": ("amk", "amk microfinance"),
@@ -150,6 +152,8 @@ _NOT_A_PROFILE = frozenset(
 )
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21, "ws": 80, "wss": 443}
+# The schemes of web addresses; ``tg://``, ``intent://`` and the like are app links, not sites.
+URL_SCHEMES = frozenset(DEFAULT_PORTS)
 
 # Beyond this a text is not an identifier (the longest real phishing URLs stay well under it).
 MAX_LENGTH = 4096
@@ -186,7 +190,7 @@ class Identifier:
     original: str
     registrable_domain: str | None = None
     recognized: bool = False
-    detail: str | None = None
+    detail: str | Promise | None = None
 
 
 def normalize(text: str, kind: str | None = None) -> Identifier:
@@ -219,7 +223,9 @@ def normalize(text: str, kind: str | None = None) -> Identifier:
             return _identifier(candidate, parsed, original)
         if first_reason is None:
             first_reason = _reason(candidate, value)
-    return _unrecognized("unknown", cleaned, original, first_reason or _REASON_UNKNOWN)
+    return _unrecognized(
+        "unknown", cleaned, original, _REASON_UNKNOWN if first_reason is None else first_reason
+    )
 
 
 def registrable_domain(host: str) -> str | None:
@@ -248,7 +254,7 @@ class _Parsed:
     detail: str | None = None
 
 
-def _reason(kind: str, value: str):
+def _reason(kind: str, value: str) -> Promise:
     """Why ``value`` is not a ``kind``: a mistyped Ethereum checksum gets its own, more helpful one."""
     if kind == "crypto" and _is_eip55_mismatch(value):
         return _REASON_EIP55
@@ -259,7 +265,7 @@ def _identifier(kind: str, parsed: _Parsed, original: str) -> Identifier:
     return Identifier(kind, parsed.normalized, original, parsed.registrable_domain, True, parsed.detail)
 
 
-def _unrecognized(kind: str, cleaned: str, original: str, reason) -> Identifier:
+def _unrecognized(kind: str, cleaned: str, original: str, reason: Promise | None) -> Identifier:
     return Identifier(kind, cleaned, original, None, False, reason)
 
 
@@ -325,7 +331,7 @@ def _refang(value: str, at: bool = False) -> str:
 
 _IDN_DOTS = str.maketrans({"。": ".", "．": ".", "｡": "."})
 # Looser than the DNS rules on purpose: real scam hosts carry underscores and edge hyphens.
-_ASCII_LABEL = re.compile(r"[a-z0-9_-]{1,63}")
+_ASCII_LABEL = re.compile(r"(?=[a-z0-9_-]*[a-z0-9])[a-z0-9_-]{1,63}")
 _TOP_LABEL = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}")
 
 
@@ -414,6 +420,8 @@ def _split_url(value: str) -> tuple[str, str, str, bool] | None:
     match = _SCHEME.match(value)
     if match:
         scheme, rest, had_scheme = match.group(1).lower(), value[match.end() :], True
+        if scheme not in URL_SCHEMES:
+            return None
     else:
         scheme, rest, had_scheme = "http", value.removeprefix("//"), False
     end = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
@@ -592,7 +600,7 @@ def bank_code(name: str) -> str | None:
     return None
 
 
-_NUMBER = rf"[{_DIGITS}][{_DIGITS}\s.\-]*"
+_NUMBER = rf"[{_DIGITS}][{_DIGITS}\s\-]*"
 _BANK_COLON = re.compile(rf"(?P<name>[^{_DIGITS}:：]+?)\s*[:：]\s*(?P<number>{_NUMBER})")
 _BANK_NAME_FIRST = re.compile(rf"(?P<name>[^{_DIGITS}:：()\[\]]+?)\s*[#\-–]?\s*(?P<number>{_NUMBER})")
 _BANK_NUMBER_FIRST = re.compile(
@@ -627,7 +635,7 @@ def _parse_bank_account(value: str, explicit: bool) -> _Parsed | None:
     name, number, colon = parts
     if not name or not any(char.isalpha() for char in name) or not _BANK_NAME_CHARS.fullmatch(name):
         return None
-    if name.casefold() in _NOT_BANK_NAMES or len(name) > 60:
+    if not name[0].isalpha() or name.casefold() in _NOT_BANK_NAMES or len(name) > 60:
         return None
     code = bank_code(name)
     if code is None:
@@ -635,7 +643,7 @@ def _parse_bank_account(value: str, explicit: bool) -> _Parsed | None:
         if not colon and not mentions_bank:
             return None
         code = re.sub(r"[\s\-.&'’,]+", "_", name.upper()).strip("_")
-    digits = re.sub(r"[\s.\-]", "", latin_digits(number))
+    digits = re.sub(r"[\s\-]", "", latin_digits(number))
     if not digits.isascii() or not digits.isdigit() or not 5 <= len(digits) <= 30:
         return None
     return _Parsed(f"{code}:{digits}", None, code)
