@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "nokor.notifications",
     "nokor.documents",
     "nokor.services",
+    "nokor.cyber",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CyberConfig(AppConfig):
+    name = "nokor.cyber"
+    label = "cyber"
+    verbose_name = _("Cybercrime")
