@@ -133,3 +133,36 @@ def session_user_id(page):
         return None
     session = Session.objects.filter(session_key=cookie["value"]).first()
     return session.get_decoded().get("_auth_user_id") if session else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Background work
+# --------------------------------------------------------------------------------------------------
+def run_ready_tasks(*, max_rounds: int = 5) -> int:
+    """Run the queued background tasks (django-tasks-db) here, as `manage.py db_worker` would, until
+    none is ready (a task may queue others: a rendered document notifies its holder, a notification
+    queues its delivery). Returns how many ran. A failing task is marked failed by the worker (and our
+    `@background` re-queues it for later, which this does not wait for): assert on its effect."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="e2e-worker",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    for _round in range(max_rounds):
+        ready = list(DBTaskResult.objects.ready().order_by("enqueued_at"))
+        if not ready:
+            break
+        for result in ready:
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+            ran += 1
+    return ran

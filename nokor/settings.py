@@ -221,8 +221,8 @@ LANGUAGES = [("km", "ខ្មែរ"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "nokor" / "locale"]
 LANGUAGE_COOKIE_NAME = "nokor_language"
 LANGUAGE_COOKIE_AGE = 365 * 86400
-TIME_ZONE = "UTC"
-DISPLAY_TIME_ZONE = "Asia/Phnom_Penh"
+# Dates people read and deadlines are Cambodian dates (no daylight saving); the database stores UTC.
+TIME_ZONE = "Asia/Phnom_Penh"
 USE_I18N = True
 USE_TZ = True
 

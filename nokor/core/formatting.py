@@ -13,7 +13,6 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
@@ -102,7 +101,7 @@ def format_datetime(value: dt.datetime, language: str | None = None) -> str:
     English "25 November 2026, 14:05"; Khmer "២៥ វិច្ឆិកា ២០២៦ ម៉ោង ១៤:០៥". A naive datetime is refused
     (ValueError): its time zone is unknown.
     """
-    local = timezone.localtime(value, ZoneInfo(settings.DISPLAY_TIME_ZONE))
+    local = timezone.localtime(value)
     day = format_date(local.date(), language)
     if _is_khmer(language):
         return f"{day} ម៉ោង {khmer_digits(f'{local:%H:%M}')}"
@@ -161,7 +160,7 @@ def _is_khmer(language: str | None) -> bool:
 
 def _local_date(day: dt.date) -> dt.date:
     if isinstance(day, dt.datetime):
-        return timezone.localtime(day, ZoneInfo(settings.DISPLAY_TIME_ZONE)).date()
+        return timezone.localtime(day).date()
     return day
 
 

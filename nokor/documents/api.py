@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -71,8 +69,6 @@ def verify(request: HttpRequest, code: str, response: HttpResponse) -> Status:
             "issuer_unit": {"code": unit.code, "name_km": unit.name_km, "name_latin": unit.name_latin}
             if unit
             else None,
-            "status_changed_on": timezone.localtime(changed, ZoneInfo(settings.DISPLAY_TIME_ZONE)).date()
-            if changed
-            else None,
+            "status_changed_on": timezone.localtime(changed).date() if changed else None,
         },
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from nokor.geography.models import AdministrativeUnit, Level
@@ -68,6 +69,18 @@ class UnitField(forms.Field):
         qs = AdministrativeUnit.objects.current()
         return qs.filter(level__in=self.levels) if self.levels else qs
 
+    def search(self, query: str):
+        """Units of the levels asked matching `query` by their own name, or by the name of a unit above
+        them (a commune's name offers its villages, as the hints promise)."""
+        found = AdministrativeUnit.objects.current().search(query)
+        if not self.levels:
+            return found.order_by("level", "code")
+        condition = Q(pk__in=found.filter(level__in=self.levels).values("pk"))
+        above = found.filter(level__lt=max(self.levels)).exclude(level__in=self.levels)
+        for code in above.values_list("code", flat=True)[:MAX_MATCHES]:
+            condition |= Q(code__startswith=code)
+        return self.candidates().filter(condition).order_by("level", "code")
+
     def to_python(self, value):
         if isinstance(value, AdministrativeUnit) or value in (None, ""):
             return value or None
@@ -80,7 +93,7 @@ class UnitField(forms.Field):
                 return unit
         if not query:
             return None
-        matches = list(self.candidates().search(query).order_by("level", "code")[: MAX_MATCHES + 1])
+        matches = list(self.search(query)[: MAX_MATCHES + 1])
         if len(matches) == 1:
             return matches[0]
         self.widget.query = query

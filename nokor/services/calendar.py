@@ -9,10 +9,8 @@ calendar by `seed_holidays` (run by `manage.py load_services` and `manage.py loa
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import holidays as holiday_calendars
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,8 +23,8 @@ _WINDOW_MARGIN = 60
 
 
 def today() -> dt.date:
-    """Today in Cambodia (the display time zone), whatever the server's time zone."""
-    return timezone.localdate(timezone=ZoneInfo(settings.DISPLAY_TIME_ZONE))
+    """Today in Cambodia (settings.TIME_ZONE)."""
+    return timezone.localdate()
 
 
 def holiday_dates(start: dt.date, end: dt.date) -> set[dt.date]:

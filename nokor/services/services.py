@@ -18,7 +18,7 @@ from nokor.core.text import normalize_for_search, strip_invisible
 from nokor.geography.models import AdministrativeUnit
 from nokor.notifications.services import notify
 from nokor.services import events
-from nokor.services.calendar import add_working_days, working_days_between
+from nokor.services.calendar import add_working_days, today, working_days_between
 from nokor.services.models import (
     Appeal,
     Application,
@@ -185,12 +185,12 @@ def application_submit(*, application: Application, by: Any) -> Application:
     missing = missing_answers(application.service_version.form_definition, application.answers)
     _require(not missing, _("Some questions are not answered yet."))
     now = timezone.now()
-    year = timezone.localdate(now).year
+    year = today().year
     application.number = Sequence.next_value(f"application-{year}")
     application.reference = make_reference(year, application.number)
     application.unit = responsible_unit(application.service, application.answers)
     application.submitted_at = now
-    application.deadline = add_working_days(timezone.localdate(now), application.service.processing_days)
+    application.deadline = add_working_days(today(), application.service.processing_days)
     application.status = Status.SUBMITTED
     _save(application, "number", "reference", "unit", "submitted_at", "deadline", "status")
     events.submitted(application, by=by)

@@ -213,7 +213,12 @@ def my_applications(request):
 def my_application(request, pk):
     application = _own_application(request, pk)
     definition = _definition(application)
-    first_page = forms_engine.visible_pages(definition, application.answers)[0]["id"]
+    missing = forms_engine.missing_answers(definition, application.answers)
+    first_page = (
+        missing[0]["page_id"]
+        if missing
+        else forms_engine.visible_pages(definition, application.answers)[0]["id"]
+    )
     return render(
         request,
         "services/my_application.html",
@@ -393,12 +398,17 @@ def queue_detail(request, pk):
             "request_form": RequestInfoForm(
                 forms_engine.field_choices(definition, _language()),
                 initial={"version": application.lock_version},
+                auto_id="request_%s",
             ),
-            "reason_form": ReasonForm(initial={"version": application.lock_version}),
-            "approve_form": OptionalReasonForm(initial={"version": application.lock_version}),
-            "text_form": TextForm(initial={"version": application.lock_version}),
+            "reason_form": ReasonForm(initial={"version": application.lock_version}, auto_id="refuse_%s"),
+            "approve_form": OptionalReasonForm(
+                initial={"version": application.lock_version}, auto_id="approve_%s"
+            ),
+            "escalate_form": OptionalReasonForm(auto_id="escalate_%s"),
+            "message_form": TextForm(auto_id="message_%s"),
+            "note_form": TextForm(auto_id="note_%s"),
             "assign_form": AssignForm(
-                _officers_for(application), initial={"version": application.lock_version}
+                _officers_for(application), initial={"version": application.lock_version}, auto_id="assign_%s"
             ),
             "appeal_form": AppealDecisionForm(),
             "receipt_form": ReceiptForm(),

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from nokor.audit.models import AuditEvent
@@ -21,7 +22,7 @@ def test_submit_routes_to_the_commune_and_sets_reference_and_deadline(submitted,
     assert normalize_reference(submitted.reference) == submitted.reference
     assert submitted.unit.code == "080101"  # commune of the village given
     assert submitted.deadline == add_working_days(
-        submitted.submitted_at.date(), submitted.service.processing_days
+        timezone.localdate(submitted.submitted_at), submitted.service.processing_days
     )
     assert submitted.applicant_name == RESIDENCE_ANSWERS["full_name"]
     assert Message.objects.filter(user=citizen, event="application.submitted", channel="email").exists()
@@ -191,7 +192,7 @@ def test_indicators_match_hand_computed_values(submitted, officer_kandal):
     from nokor.services import metrics
 
     ops.application_approve(application=submitted, by=officer_kandal)
-    today = submitted.submitted_at.date()
+    today = timezone.localdate(submitted.submitted_at)  # the Cambodian date
     assert metrics.share_within_charter(today, today, "08") == 100.0
     assert metrics.share_within_charter(today, today, "17") is None
     assert metrics.services_online(today, today, "") == 6
