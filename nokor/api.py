@@ -10,3 +10,5 @@ api = NinjaAPI(
 )
 api.add_router("/documents/", "nokor.documents.api.router")
 api.add_router("/", "nokor.services.api.router")
+api.add_router("/cyber/", "nokor.cyber.api_reports.router")
+api.add_router("/", "nokor.cyber.api_check.router")

@@ -337,6 +337,17 @@ LOGGING = {
 
 ADMIN_URL = env_str("NOKOR_ADMIN_URL", "admin/")
 
+# --- Cybercrime ----------------------------------------------------------------------------------
+# Scam check: independent reports that list an identifier without a confirmation; days after the last
+# report (or confirmation) a listing lapses; checks per client IP per minute; TLP of the STIX export.
+CYBER_LISTING_MIN_REPORTS = env_int("NOKOR_CYBER_LISTING_MIN_REPORTS", 3)
+CYBER_LISTING_EXPIRY_DAYS = env_int("NOKOR_CYBER_LISTING_EXPIRY_DAYS", 365)
+CYBER_CHECK_RATE_LIMIT = env_int("NOKOR_CYBER_CHECK_RATE_LIMIT", 30)
+CYBER_STIX_TLP = env_str("NOKOR_CYBER_STIX_TLP", "amber")  # clear, green, amber or red
+# Reporting: reports per client IP per hour; status checks per client IP per minute.
+CYBER_REPORT_RATE_LIMIT = env_int("NOKOR_CYBER_REPORT_RATE_LIMIT", 20)
+CYBER_STATUS_RATE_LIMIT = env_int("NOKOR_CYBER_STATUS_RATE_LIMIT", 10)
+
 METRICS_ALLOWED_IPS = env_list("NOKOR_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 
 # The benchmark harness measures every figure against a bare view; it exists only when asked for.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("inbox/", include("nokor.notifications.urls")),
     path("", include("nokor.documents.urls")),
     path("services/", include("nokor.services.urls")),
+    path("cyber/", include("nokor.cyber.urls")),
     path("", include("nokor.geography.urls")),
     path("api/v1/", guard(API, api.urls)),
     path(settings.ADMIN_URL, guard(STAFF, admin.site.urls)),

@@ -19,4 +19,6 @@ EVENTS: dict[str, object] = {
     "application.assigned": _("An application was assigned to you (to the officer)"),
     "application.escalated": _("An application was escalated (to supervisors)"),
     "application.due_soon": _("An application is due soon (to the officer)"),
+    "cyber.report_received": _("Cybercrime report received, with the urgent next steps"),
+    "cyber.report_status": _("The status of a cybercrime report changed"),
 }

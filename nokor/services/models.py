@@ -169,7 +169,8 @@ class Application(TimeStampedModel):
     """A request for a service by a citizen (or filed on their behalf), from draft to decision."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    number = models.BigIntegerField(_("number"), unique=True, null=True, blank=True, editable=False)
+    # The number restarts every year; the reference (year + number + check digit) is the unique key.
+    number = models.BigIntegerField(_("number"), null=True, blank=True, editable=False)
     reference = models.CharField(_("reference number"), max_length=24, unique=True, null=True, blank=True)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="applications")
     service_version = models.ForeignKey(ServiceVersion, on_delete=models.PROTECT, related_name="applications")
