@@ -1,0 +1,211 @@
+"""Driving wrk: the Lua that reports results as JSON, running one load, and reading its result.
+
+wrk calls ``done()`` once at the end with the summary and the latency histogram; our ``done()`` prints one
+line, ``NOKOR_BENCH {json}``, which is sturdier to read than wrk's human output. In a checking run (the
+warm-up) a ``response()`` callback also tallies status codes and responses lacking the expected text;
+it slows wrk down, so the measured run leaves it out.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+
+MARKER = "NOKOR_BENCH "
+
+
+class WrkFailed(RuntimeError):
+    """wrk did not run, or did not print our result line."""
+
+
+@dataclass(frozen=True)
+class LuaContext:
+    """What a scenario's Lua script may need: the path under test and the CSRF token of the run.
+
+    The harness sends ``csrftoken=<csrf_token>`` as a cookie with every request of a scenario that has
+    a script, so a POST passes Django's CSRF check with ``csrfmiddlewaretoken=<csrf_token>`` in its body
+    (or an ``X-CSRFToken`` header).
+    """
+
+    path: str
+    csrf_token: str
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What every response of a checking run must be."""
+
+    status: int
+    text: str | None
+
+
+@dataclass
+class Measurement:
+    """One wrk run, as read from our ``done()`` line. Latencies in milliseconds."""
+
+    requests: int
+    duration_s: float
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+    mean_ms: float
+    errors: dict[str, int]
+    statuses: dict[str, int] = field(default_factory=dict)
+    text_missing: int = 0
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.duration_s if self.duration_s else 0.0
+
+    @property
+    def error_count(self) -> int:
+        """Responses with a status of 400 or more (wrk's 'status' errors) plus socket errors."""
+        return sum(self.errors.values())
+
+    def unexpected(self, expectation: Expectation) -> list[str]:
+        """Why this checking run's responses do not match ``expectation`` (empty when they all do)."""
+        problems = [
+            f"{count} responses with status {status} (expected {expectation.status})"
+            for status, count in sorted(self.statuses.items())
+            if int(status) != expectation.status
+        ]
+        if self.text_missing:
+            problems.append(f"{self.text_missing} responses without {expectation.text!r}")
+        if not self.statuses:
+            problems.append("no response at all")
+        return problems
+
+
+def lua_string(text: str) -> str:
+    """A Lua string literal for any text: every byte that is not a safe ASCII character is escaped."""
+    safe = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-./:=,;<>")
+    return '"' + "".join(chr(b) if b in safe else f"\\{b}" for b in text.encode()) + '"'
+
+
+_REPORTER = """
+local nokor_threads = {}
+function setup(thread)
+  table.insert(nokor_threads, thread)
+  thread:set("nokor_offset", #nokor_threads * 7)
+end
+%(response)s
+function done(summary, latency, requests)
+  local statuses, text_missing = {}, 0
+  for _, thread in ipairs(nokor_threads) do
+    for status, count in pairs(thread:get("nokor_statuses") or {}) do
+      statuses[status] = (statuses[status] or 0) + count
+    end
+    text_missing = text_missing + (thread:get("nokor_text_missing") or 0)
+  end
+  local parts = {}
+  for status, count in pairs(statuses) do
+    table.insert(parts, string.format('"%%s": %%d', status, count))
+  end
+  local e = summary.errors
+  io.write(string.format(
+    '\\n%(marker)s{"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p90_us": %%d, "p99_us": %%d, '
+    .. '"max_us": %%d, "mean_us": %%.1f, "errors": {"status": %%d, "connect": %%d, "read": %%d, '
+    .. '"write": %%d, "timeout": %%d}, "statuses": {%%s}, "text_missing": %%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.max, latency.mean, e.status, e.connect, e.read, e.write, e.timeout,
+    table.concat(parts, ", "), text_missing))
+end
+"""
+
+# Each wrk thread starts 7 places further in the list (nokor_offset, set in setup()), so the threads
+# do not walk it in step.
+_COOKIES = """
+local nokor_cookies = {%(cookies)s}
+function request()
+  nokor_next = ((nokor_next or nokor_offset or 0) %% #nokor_cookies) + 1
+  wrk.headers["Cookie"] = nokor_cookies[nokor_next]
+  return wrk.format()
+end
+"""
+
+_CHECKER = """
+nokor_statuses, nokor_text_missing = {}, 0
+local nokor_expected_text = %(text)s
+function response(status, headers, body)
+  local key = tostring(status)
+  nokor_statuses[key] = (nokor_statuses[key] or 0) + 1
+  if nokor_expected_text and not string.find(body or "", nokor_expected_text, 1, true) then
+    nokor_text_missing = nokor_text_missing + 1
+  end
+end
+"""
+
+
+def build_script(scenario_lua: str | None, cookies: list[str], expectation: Expectation | None) -> str:
+    """The whole wrk script: the scenario's own Lua, the cookie rotation, our reporter and, when asked,
+    the response checker."""
+    script = scenario_lua or ""
+    if cookies:
+        script += _COOKIES % {"cookies": ", ".join(lua_string(cookie) for cookie in cookies)}
+    checker = ""
+    if expectation is not None:
+        checker = _CHECKER % {"text": lua_string(expectation.text) if expectation.text else "nil"}
+    return script + _REPORTER % {"response": checker, "marker": MARKER}
+
+
+def run_wrk(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int,
+    timeout_s: int,
+    cookies: list[str],
+    scenario_lua: str | None = None,
+    expectation: Expectation | None = None,
+) -> Measurement:
+    """Load ``url`` for ``seconds`` and return what wrk measured; raise WrkFailed if wrk failed.
+
+    ``cookies`` are whole Cookie header values, used in turn by successive requests (none: no cookie).
+    """
+    script = build_script(scenario_lua, cookies, expectation)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="nokor-bench-") as script_file:
+        script_file.write(script)
+        script_file.flush()
+        command = [
+            "wrk",
+            f"--connections={connections}",
+            f"--threads={threads}",
+            f"--duration={seconds}s",
+            f"--timeout={timeout_s}s",
+            "--latency",
+            f"--script={script_file.name}",
+        ]
+        command.append(url)
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    return parse_output(completed.stdout, completed.stderr, completed.returncode)
+
+
+def parse_output(stdout: str, stderr: str, returncode: int) -> Measurement:
+    """Read our ``done()`` line from wrk's output."""
+    for line in stdout.splitlines():
+        if line.startswith(MARKER):
+            data = json.loads(line[len(MARKER) :])
+            return Measurement(
+                requests=data["requests"],
+                duration_s=data["duration_us"] / 1e6,
+                p50_ms=data["p50_us"] / 1000,
+                p90_ms=data["p90_us"] / 1000,
+                p99_ms=data["p99_us"] / 1000,
+                max_ms=data["max_us"] / 1000,
+                mean_ms=data["mean_us"] / 1000,
+                errors=data["errors"],
+                statuses=data["statuses"],
+                text_missing=data["text_missing"],
+            )
+    raise WrkFailed(f"wrk failed (exit {returncode}):\n{stdout}\n{stderr}")
+
+
+def wrk_version() -> str:
+    """wrk's version, from the first line of ``wrk -v`` (which prints it and exits 1)."""
+    completed = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+    first_line = (completed.stdout or completed.stderr).splitlines()[0]
+    return first_line.split(" Copyright")[0].strip()

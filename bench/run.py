@@ -1,0 +1,389 @@
+"""The benchmark harness (`make bench`): Nokor on PostgreSQL 15 behind granian, loaded with wrk.
+
+One run: start a throw-away PostgreSQL cluster, migrate and seed it, start one background worker and the
+granian server, then for the bare view and each scenario run wrk twice (a warm-up whose every response
+is checked, then the measured run), stop everything, and write bench/results/<UTC timestamp>.json,
+bench/results/latest.json and docs/performance.md.
+
+    .venv/bin/python bench/run.py                     # every scenario, 15 s each
+    .venv/bin/python bench/run.py --quick             # 5 s smoke run
+    .venv/bin/python bench/run.py --scenario home --duration 30
+
+Exit status: 0 when every target passed and nothing was flagged, 1 otherwise (results are written either
+way), 2 when the machine lacks something or a port is taken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import secrets
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import report
+from loadgen import Expectation, LuaContext, Measurement, WrkFailed, run_wrk, wrk_version
+from scenarios import BARE, BARE_AGAIN, SCENARIOS, Scenario, Target
+from services import (
+    SetupError,
+    background_process,
+    missing_prerequisites,
+    port_in_use,
+    postgres_cluster,
+    wait_for_status,
+)
+
+ROOT = report.ROOT
+PG_PORT = 55433
+APP_PORT = 8123
+DATABASE = "nokor_bench"
+CONNECTIONS = 32
+WRK_THREADS = 2
+WRK_TIMEOUT_S = 10
+GRANIAN_WORKERS = 2
+BUSY_LOAD = 0.5  # 1-minute load average above which a warning says other work skews the figures
+MAX_BARE_DRIFT = 0.15  # the bare view measured at the start and at the end may differ by this much
+# Chosen by measurement on 2 cores: see "How it was tuned" in docs/performance.md.
+DEFAULT_BLOCKING_THREADS = 1
+BASE_SETUP = [
+    ("migrate", "-v0"),
+    ("load_gazetteer", "-v0"),
+    ("seed_demo",),
+    ("collectstatic", "--noinput", "-v0"),
+]
+
+
+@dataclass(frozen=True)
+class Options:
+    """The command line, parsed."""
+
+    duration_s: int
+    warmup_s: int
+    quick: bool
+    blocking_threads: int
+    scenarios: list[Scenario]
+
+
+def parse_args(argv: list[str]) -> Options:
+    """Read the command line (see the module docstring)."""
+    names = [s.name for s in SCENARIOS]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=15, help="seconds of each measured run (default 15)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 5 s measured, 2 s warm-up (wins over --duration)"
+    )
+    parser.add_argument("--scenario", action="append", choices=names, help="only this scenario (repeatable)")
+    parser.add_argument(
+        "--blocking-threads",
+        type=int,
+        default=DEFAULT_BLOCKING_THREADS,
+        help=f"granian blocking threads per worker (default {DEFAULT_BLOCKING_THREADS})",
+    )
+    args = parser.parse_args(argv)
+    chosen = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
+    return Options(
+        duration_s=5 if args.quick else args.duration,
+        warmup_s=2 if args.quick else 3,
+        quick=args.quick,
+        blocking_threads=args.blocking_threads,
+        scenarios=chosen,
+    )
+
+
+def bench_env(database_url: str, data_dir: Path) -> dict[str, str]:
+    """The environment of every Nokor process in the run; Nokor settings of the caller's shell are dropped."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("NOKOR_") and k != "DATABASE_URL"}
+    return {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "nokor.settings",
+        "DATABASE_URL": database_url,
+        "NOKOR_SECRET_KEY": secrets.token_urlsafe(50),
+        "NOKOR_DEMO": "1",
+        "NOKOR_BENCH_BARE_VIEW": "1",
+        "NOKOR_DB_CONN_MAX_AGE": "60",
+        "NOKOR_LOG_LEVEL": "WARNING",
+        "NOKOR_DATA_DIR": str(data_dir),
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run ``manage.py *args``; return its output, or raise SetupError with it."""
+    completed = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if completed.returncode:
+        raise SetupError(f"manage.py {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}")
+    return completed.stdout
+
+
+def _setup_step(env: dict[str, str], command: tuple[str, ...]) -> dict[str, Any]:
+    """Run one set-up command and time it."""
+    label = " ".join(command)
+    started = time.monotonic()
+    manage(env, *command)
+    seconds = time.monotonic() - started
+    print(f"  {label}: {seconds:.1f} s")
+    return {"command": label, "seconds": round(seconds, 1), "skipped": None}
+
+
+def prepare_database(env: dict[str, str], scenarios: list[Scenario]) -> list[dict[str, Any]]:
+    """Migrate and seed, then run each distinct scenario seed step whose command exists (once)."""
+    steps = [_setup_step(env, command) for command in BASE_SETUP]
+    seeds = list(dict.fromkeys(s.seed for s in scenarios if s.seed))
+    if seeds:
+        available = set(manage(env, "help", "--commands").split())
+        for command in seeds:
+            if command[0] in available:
+                steps.append(_setup_step(env, command))
+            else:
+                print(f"  {' '.join(command)}: skipped, no such management command yet")
+                steps.append({"command": " ".join(command), "seconds": 0.0, "skipped": "no such command"})
+    return steps
+
+
+def signed_in_cookies(env: dict[str, str], person: str, count: int) -> list[str]:
+    """``count`` session cookies of a demo person (bench/signin.py, run with the benchmark's environment)."""
+    completed = subprocess.run(
+        [sys.executable, "bench/signin.py", person, str(count)],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode:
+        raise SetupError(f"signing {person} in failed:\n{completed.stdout}\n{completed.stderr}")
+    return completed.stdout.split()
+
+
+class Bench:
+    """Measures scenarios against the running server; remembers the sessions of each demo person."""
+
+    def __init__(self, options: Options, env: dict[str, str], skipped_seeds: set[str]) -> None:
+        self.options = options
+        self.env = env
+        self.skipped_seeds = skipped_seeds
+        self.base_url = f"http://127.0.0.1:{APP_PORT}"
+        self.csrf_token = secrets.token_hex(16)  # a well-formed Django CSRF secret (32 characters)
+        self.sessions: dict[str, list[str]] = {}
+
+    def cookies_for(self, scenario: Scenario) -> list[str]:
+        """The Cookie headers wrk rotates through: one per session of ``as_user``, with the CSRF cookie
+        for scripted scenarios; empty when the scenario sends no cookie."""
+        csrf = [f"csrftoken={self.csrf_token}"] if scenario.lua else []
+        if not scenario.as_user:
+            return ["; ".join(csrf)] if csrf else []
+        if scenario.as_user not in self.sessions:
+            self.sessions[scenario.as_user] = signed_in_cookies(self.env, scenario.as_user, CONNECTIONS)
+        return ["; ".join([session, *csrf]) for session in self.sessions[scenario.as_user]]
+
+    def load(self, scenario: Scenario, seconds: int, expectation: Expectation | None) -> Measurement:
+        """One wrk run of ``scenario``; with ``expectation``, every response is checked against it."""
+        lua = (
+            scenario.lua(LuaContext(path=scenario.path, csrf_token=self.csrf_token)) if scenario.lua else None
+        )
+        return run_wrk(
+            self.base_url + scenario.path,
+            seconds=seconds,
+            connections=CONNECTIONS,
+            threads=WRK_THREADS,
+            timeout_s=WRK_TIMEOUT_S,
+            cookies=self.cookies_for(scenario),
+            scenario_lua=lua,
+            expectation=expectation,
+        )
+
+    def measure(self, scenario: Scenario) -> dict[str, Any]:
+        """Warm up (checking every response), then measure: a row of the results table, to be judged."""
+        expectation = Expectation(status=scenario.expect_status, text=scenario.expect_text)
+        warmup = self.load(scenario, self.options.warmup_s, expectation)
+        problems = [f"warm-up: {p}" for p in warmup.unexpected(expectation)]
+        measured = self.load(scenario, self.options.duration_s, None)
+        if measured.errors["status"]:
+            problems.append(f"{measured.errors['status']} responses with status 400 or more")
+        sockets = {kind: count for kind, count in measured.errors.items() if kind != "status" and count}
+        if sockets:
+            problems.append(
+                "socket errors: " + ", ".join(f"{kind} {count}" for kind, count in sockets.items())
+            )
+        target = scenario.target
+        notes = []
+        seed = " ".join(scenario.seed) if scenario.seed else None
+        if seed in self.skipped_seeds:
+            notes.append(f"seed step `{seed}` not available yet: measured on the demo data")
+        row = {
+            "name": scenario.name,
+            "path": scenario.path,
+            "description": scenario.description,
+            "as_user": scenario.as_user,
+            "scripted": scenario.lua is not None,
+            "seed": seed,
+            "requests": measured.requests,
+            "rps": round(measured.rps, 1),
+            "p50_ms": round(measured.p50_ms, 2),
+            "p90_ms": round(measured.p90_ms, 2),
+            "p99_ms": round(measured.p99_ms, 2),
+            "max_ms": round(measured.max_ms, 2),
+            "errors": measured.errors,
+            "error_count": measured.error_count,
+            "warmup_statuses": warmup.statuses,
+            "target": {**asdict(target), "text": target.describe()} if target else None,
+            "flagged": bool(problems),
+            "problems": problems,
+            "notes": notes,
+        }
+        print(
+            f"  {scenario.name:28} {measured.rps:9,.0f} req/s  p50 {measured.p50_ms:6.1f} ms  "
+            f"p99 {measured.p99_ms:6.1f} ms  errors {measured.error_count}"
+            + (f"\n    ⚠ {'; '.join(problems)}" if problems else "")
+        )
+        return row
+
+
+def judge(row: dict[str, Any], target: Target | None, bare_rps: float) -> None:
+    """Add to ``row`` its throughput ratio to the bare view and whether it meets its target."""
+    row["ratio"] = round(row["rps"] / bare_rps, 3)
+    row["target_met"] = target.met(row["ratio"], row["p99_ms"]) if target else None
+    verdict = f"  target {target.describe()}: {'pass' if row['target_met'] else 'FAIL'}" if target else ""
+    print(f"  {row['name']:28} ratio {row['ratio']:5.2f}{verdict}")
+
+
+def run(options: Options, command: str) -> dict[str, Any]:
+    """One complete benchmark run; returns the result to save. Stops everything it started."""
+    started_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    machine = report.machine_info()  # before our own processes make the machine busy
+    granian = [
+        str(Path(sys.executable).parent / "granian"),
+        "--interface", "wsgi",
+        "--host", "127.0.0.1",
+        "--port", str(APP_PORT),
+        "--workers", str(GRANIAN_WORKERS),
+        "--blocking-threads", str(options.blocking_threads),
+        "--log-level", "warning",
+        "nokor.wsgi:application",
+    ]  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="nokor-bench-") as tmp, ExitStack() as stack:
+        workdir = Path(tmp)
+        workdir.chmod(0o755)  # the `postgres` user must reach its folder inside
+        print(f"PostgreSQL 15 on 127.0.0.1:{PG_PORT} (throw-away cluster in {workdir})")
+        postgres = stack.enter_context(postgres_cluster(workdir, PG_PORT, DATABASE))
+        env = bench_env(postgres.url(DATABASE), workdir / "data")
+        print("Database set-up")
+        setup = prepare_database(env, options.scenarios)
+        worker_log, server_log = workdir / "worker.log", workdir / "granian.log"
+        worker = stack.enter_context(
+            background_process([sys.executable, "manage.py", "run_worker"], env=env, cwd=ROOT, log=worker_log)
+        )
+        print(f"granian on 127.0.0.1:{APP_PORT}: {shlex.join(granian[1:])}")
+        server = stack.enter_context(background_process(granian, env=env, cwd=ROOT, log=server_log))
+        watched = [(server, server_log), (worker, worker_log)]
+        wait_for_status(f"http://127.0.0.1:{APP_PORT}{BARE.path}", 200, watched=watched, timeout_s=60)
+        wait_for_status(f"http://127.0.0.1:{APP_PORT}/healthz", 200, watched=watched, timeout_s=60)
+        bench = Bench(options, env, skipped_seeds={step["command"] for step in setup if step["skipped"]})
+        print(
+            f"wrk: {CONNECTIONS} connections, {WRK_THREADS} threads, {options.warmup_s} s warm-up, "
+            f"{options.duration_s} s measured"
+        )
+        bare = bench.measure(BARE)
+        rows = [bench.measure(scenario) for scenario in options.scenarios]
+        bare_again = bench.measure(BARE_AGAIN)
+    bare_rps = (bare["rps"] + bare_again["rps"]) / 2
+    print(f"Ratios to the bare view (mean of its two measurements: {bare_rps:,.0f} req/s)")
+    for row, scenario in zip([bare, *rows, bare_again], [BARE, *options.scenarios, BARE_AGAIN], strict=True):
+        judge(row, scenario.target, bare_rps)
+    warnings = []
+    if machine["load_average_1min_before"] > BUSY_LOAD:
+        warnings.append(
+            f"The load average was {machine['load_average_1min_before']} when the run started: other work "
+            "was using the cores, so every figure is lower than on an idle machine."
+        )
+    drift = bare_again["rps"] / bare["rps"] - 1
+    if abs(drift) > MAX_BARE_DRIFT:
+        warnings.append(
+            f"The bare view's throughput changed by {drift:+.0%} between the start and the end of the run: "
+            "the machine's speed varied (other work?), so ratios are uncertain."
+        )
+    return {
+        "schema": 1,
+        "started_at": started_at.isoformat(),
+        "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "command": command,
+        "git": report.git_state(),
+        "machine": machine,
+        "versions": report.software_versions(postgres.version, wrk_version()),
+        "postgresql": {"port": PG_PORT, "settings": postgres.settings},
+        "server": {
+            "command": shlex.join([".venv/bin/granian", *granian[1:]]),
+            "workers": GRANIAN_WORKERS,
+            "blocking_threads": options.blocking_threads,
+        },
+        "load": {
+            "tool": "wrk",
+            "connections": CONNECTIONS,
+            "threads": WRK_THREADS,
+            "warmup_s": options.warmup_s,
+            "duration_s": options.duration_s,
+            "timeout_s": WRK_TIMEOUT_S,
+            "quick": options.quick,
+        },
+        "setup": setup,
+        "bare_rps": round(bare_rps, 1),
+        "bare": bare,
+        "scenarios": rows,
+        "bare_again": bare_again,
+        "warnings": warnings,
+    }
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    """Turn SIGTERM/SIGHUP into SystemExit, so every `finally` stops what it started."""
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str]) -> int:
+    options = parse_args(argv)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _exit_on_signal)
+    missing = missing_prerequisites()
+    if missing:
+        print("The benchmark needs: " + "; ".join(missing))
+        print("Install them with: sudo scripts/install-system-packages.sh")
+        return 2
+    taken = [port for port in (PG_PORT, APP_PORT) if port_in_use(port)]
+    if taken:
+        print(f"Port(s) {', '.join(map(str, taken))} on 127.0.0.1 already in use: stop what listens there.")
+        print("A benchmark killed with SIGKILL leaves its cluster running: ps -o pid,args -u postgres")
+        return 2
+    command = shlex.join([".venv/bin/python", "bench/run.py", *argv])
+    try:
+        result = run(options, command)
+    except (SetupError, WrkFailed) as exc:
+        print(f"Benchmark failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted; everything started was stopped.", file=sys.stderr)
+        return 130
+    path = report.save(result)
+    report.write_docs(report.load_history())
+    print(f"Wrote {path.relative_to(ROOT)}, bench/results/latest.json and docs/performance.md")
+    for warning in result["warnings"]:
+        print(f"Warning: {warning}")
+    rows = [result["bare"], *result["scenarios"], result["bare_again"]]
+    ok = not any(row["flagged"] or row["target_met"] is False for row in rows)
+    print(
+        "All targets met, no errors." if ok else "Some targets failed or scenarios were flagged, see above."
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
