@@ -26,3 +26,10 @@ def normalize_for_search(value: str) -> str:
 def latin_digits(value: str) -> str:
     """Accept Khmer digits typed into a number field."""
     return value.translate(_KHMER_TO_LATIN_DIGITS)
+
+
+def in_language(km: str, en: str) -> str:
+    """The English text on English pages when there is one, else the Khmer (Khmer is the default)."""
+    from django.utils.translation import get_language
+
+    return en if (get_language() or "km").startswith("en") and en else km

@@ -2,8 +2,7 @@
 production, so every web process sees the same count).
 
 A fixed window: each scope has ``limit`` attempts per client IP in each window of ``window_seconds``;
-over the budget the caller answers 429 with the seconds to wait (``Retry-After``). This generalises
-``nokor.documents.throttle`` (which keeps its own setting and key) for any scope.
+over the budget the caller answers 429 with the seconds to wait (``Retry-After``).
 """
 
 from __future__ import annotations

@@ -8,17 +8,13 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from nokor.accounts.roles import Role
 from nokor.core.access import RecordRule, ScopedManager
+from nokor.core.text import in_language
 
 INVESTIGATORS = frozenset({Role.CYBER_INVESTIGATOR, Role.CYBER_SUPERVISOR})
-
-
-def _in_language(km: str, en: str) -> str:
-    return en if (get_language() or "km").startswith("en") and en else km
 
 
 class IdentifierKind(models.TextChoices):
@@ -55,11 +51,11 @@ class Category(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self.name_km, self.name_en)
+        return in_language(self.name_km, self.name_en)
 
     @property
     def next_steps(self) -> str:
-        return _in_language(self.next_steps_km, self.next_steps_en)
+        return in_language(self.next_steps_km, self.next_steps_en)
 
 
 class Institution(models.Model):
@@ -79,7 +75,7 @@ class Institution(models.Model):
         ordering = ["name_en"]
 
     def __str__(self) -> str:
-        return _in_language(self.name_km or self.name_en, self.name_en)
+        return in_language(self.name_km or self.name_en, self.name_en)
 
 
 class Report(models.Model):

@@ -11,19 +11,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from nokor.accounts.roles import Role
 from nokor.core.access import RecordRule, ScopedManager
 from nokor.core.models import TimeStampedModel
+from nokor.core.text import in_language
 
 STAFF_VIEW = frozenset({Role.SERVICE_OFFICER, Role.SERVICE_SUPERVISOR, Role.AUDITOR})
 STAFF_WORK = frozenset({Role.SERVICE_OFFICER, Role.SERVICE_SUPERVISOR})
-
-
-def _in_language(km: str, en: str) -> str:
-    return en if (get_language() or "km").startswith("en") and en else km
 
 
 class ResponsibleLevel(models.TextChoices):
@@ -81,19 +77,19 @@ class Service(TimeStampedModel):
 
     @property
     def name(self) -> str:
-        return _in_language(self.name_km, self.name_en)
+        return in_language(self.name_km, self.name_en)
 
     @property
     def summary(self) -> str:
-        return _in_language(self.summary_km, self.summary_en)
+        return in_language(self.summary_km, self.summary_en)
 
     @property
     def eligibility(self) -> str:
-        return _in_language(self.eligibility_km, self.eligibility_en)
+        return in_language(self.eligibility_km, self.eligibility_en)
 
     @property
     def documents(self) -> str:
-        return _in_language(self.documents_km, self.documents_en)
+        return in_language(self.documents_km, self.documents_en)
 
 
 class ServiceVersion(models.Model):
