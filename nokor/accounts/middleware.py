@@ -41,6 +41,7 @@ _ALWAYS_ALLOWED = {
     "account_change_phone",
 }
 _ACTIVITY_KEY = "nokor_last_activity"
+_ACTIVITY_RESOLUTION_SECONDS = 60
 
 
 def has_second_factor(user) -> bool:
@@ -83,7 +84,8 @@ class AccountGuardMiddleware:
                 % {"minutes": settings.STAFF_IDLE_TIMEOUT_MINUTES},
             )
             return redirect_to_login(request.get_full_path())
-        request.session[_ACTIVITY_KEY] = now
+        if last is None or now - last > _ACTIVITY_RESOLUTION_SECONDS:
+            request.session[_ACTIVITY_KEY] = now  # not on every request: each write is a database UPDATE
         if allowed:
             return None
         if user.must_change_password:
