@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -17,7 +18,11 @@ DEBUG = env_bool("NOKOR_DEBUG", False)
 DEMO = env_bool("NOKOR_DEMO", False)  # demo sign-ins are printed and shown only in demo mode
 _INSECURE_KEY = "insecure-dev-key-never-use-in-production-0123456789abcdefghijklmnop"
 TESTING = "PYTEST_VERSION" in os.environ  # pytest sets it for the run
-SECRET_KEY = env_str("NOKOR_SECRET_KEY", _INSECURE_KEY if (DEBUG or DEMO or TESTING) else "")
+# Developer tools that neither serve requests nor sign anything may run without a key.
+_OFFLINE_COMMAND = sys.argv[1:2] in (["makemigrations"], ["makemessages"], ["compilemessages"])
+SECRET_KEY = env_str(
+    "NOKOR_SECRET_KEY", _INSECURE_KEY if (DEBUG or DEMO or TESTING or _OFFLINE_COMMAND) else ""
+)
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
