@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
 
 from nokor.core.context import current_request_id, request_id_var
 
@@ -117,7 +117,3 @@ def run_due_jobs(now: dt.datetime | None = None) -> list[str]:
             continue  # another worker's scheduler queued this slot already
         queued.append(job.name)
     return queued
-
-
-def default_backend_alias() -> str:
-    return default_task_backend.alias

@@ -103,7 +103,7 @@ def start(request, slug):
 # --------------------------------------------------------------------------------------------------
 # One question page at a time
 # --------------------------------------------------------------------------------------------------
-def _own_application(request, pk, action="view") -> Application:
+def _own_application(request, pk) -> Application:
     application = get_for_user(
         Application.objects.select_related("service", "service_version", "unit"),
         request.user,
