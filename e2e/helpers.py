@@ -6,6 +6,8 @@ import re
 import time
 from pathlib import Path
 
+from django.utils import translation
+
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 VIEWPORTS = {"mobile": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 # A phone bought in Cambodia: Khmer first. The app's own default is Khmer too (settings.LANGUAGE_CODE).
@@ -166,3 +168,52 @@ def run_ready_tasks(*, max_rounds: int = 5) -> int:
             worker.run_task(result)
             ran += 1
     return ran
+
+
+# --------------------------------------------------------------------------------------------------
+# Journeys
+# --------------------------------------------------------------------------------------------------
+DUPLICATE_IDS = """() => {
+    const count = {};
+    for (const el of document.querySelectorAll("[id]")) count[el.id] = (count[el.id] || 0) + 1;
+    return Object.entries(count).filter(([, n]) => n > 1).map(([id, n]) => `${id} x${n}`);
+}"""
+
+
+class Checks:
+    """A journey's checks: screenshot every step, in order (docs/screenshots/<app>-<nn>-<step>.png); axe
+    findings, repeated ids and (on phones) sideways scrolling collected as problems, so one finding does not
+    hide the rest of the journey; the test asserts the list is empty at the end."""
+
+    def __init__(self, app: str, first: int = 1) -> None:
+        self.app = app
+        self.number = first - 1
+        self.problems: list[str] = []
+
+    def step(self, page, name: str, *, a11y: bool = True, phone: bool = True) -> None:
+        if a11y:
+            violations = a11y_violations(page)
+            if violations:
+                self.problems.append(f"axe, step {name!r}, {page.url}:\n{format_violations(violations)}")
+            duplicates = page.evaluate(DUPLICATE_IDS)
+            if duplicates:  # a label's `for` reaches only the first: the others are unlabelled
+                self.problems.append(f"step {name!r}, {page.url}: ids used more than once: {duplicates}")
+        if phone and has_horizontal_scroll(page):
+            width = scroll_width(page)
+            self.problems.append(f"step {name!r}, {page.url}: scrolls sideways (scrollWidth {width})")
+        self.number += 1
+        shot(page, self.app, self.number, name)
+
+    def problem(self, text: str) -> None:
+        self.problems.append(text)
+
+
+def t(page, msgid: str) -> str:
+    """`msgid` in the language of the page shown (the app's own translation)."""
+    language = page.evaluate("document.documentElement.lang") or "km"
+    with translation.override(language):
+        return translation.gettext(msgid)
+
+
+def main_text(page) -> str:
+    return page.locator("main").inner_text()

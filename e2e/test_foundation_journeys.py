@@ -63,6 +63,8 @@ def test_citizen_signs_up_verifies_email_switches_language_and_signs_in_again(pa
     assert html_lang(page) == "km", "Khmer is the default language"
     assert page.evaluate("typeof window.htmx") == "object", "scripts load (CSP allows our own)"
     shot(page, "accounts", 1, "home")
+    assert not page.locator("header nav").is_visible(), "on a phone the menu is folded"
+    page.locator("header .site-menu-button").click()
     page.locator("header nav a[href='/accounts/signup/']").click()
     page.wait_for_url("**/accounts/signup/")
     assert html_lang(page) == "km"

@@ -16,20 +16,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from django.utils import translation
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from e2e.helpers import (
-    a11y_violations,
-    format_violations,
-    has_horizontal_scroll,
-    run_ready_tasks,
-    scroll_width,
-    shot,
-    sign_in,
-    submit,
-)
+from e2e.helpers import Checks, main_text, run_ready_tasks, sign_in, submit, t
 from nokor.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from nokor.documents.models import Document
 from nokor.documents.signing import SigningPaths, create_demo_ca
@@ -85,47 +75,6 @@ def services_site(settings, tmp_path, demo_ca, live_server, units):
 # --------------------------------------------------------------------------------------------------
 # Helpers of this journey
 # --------------------------------------------------------------------------------------------------
-DUPLICATE_IDS = """() => {
-    const count = {};
-    for (const el of document.querySelectorAll("[id]")) count[el.id] = (count[el.id] || 0) + 1;
-    return Object.entries(count).filter(([, n]) => n > 1).map(([id, n]) => `${id} x${n}`);
-}"""
-
-
-class Checks:
-    """Screenshot every step, in order; axe and (on phones) sideways scrolling collected as problems."""
-
-    def __init__(self, first: int = 1) -> None:
-        self.number = first - 1
-        self.problems: list[str] = []
-
-    def step(self, page, name: str, *, a11y: bool = True, phone: bool = True) -> None:
-        if a11y:
-            violations = a11y_violations(page)
-            if violations:
-                self.problems.append(f"axe, step {name!r}, {page.url}:\n{format_violations(violations)}")
-            duplicates = page.evaluate(DUPLICATE_IDS)
-            if duplicates:  # a label's `for` reaches only the first: the others are unlabelled
-                self.problems.append(f"step {name!r}, {page.url}: ids used more than once: {duplicates}")
-        if phone and has_horizontal_scroll(page):
-            width = scroll_width(page)
-            self.problems.append(f"step {name!r}, {page.url}: scrolls sideways (scrollWidth {width})")
-        self.number += 1
-        shot(page, "services", self.number, name)
-
-    def problem(self, text: str) -> None:
-        self.problems.append(text)
-
-
-def t(page, msgid: str) -> str:
-    """`msgid` in the language of the page shown (the app's own translation)."""
-    language = page.evaluate("document.documentElement.lang") or "km"
-    with translation.override(language):
-        return translation.gettext(msgid)
-
-
-def main_text(page) -> str:
-    return page.locator("main").inner_text()
 
 
 def follow(page, locator) -> None:
@@ -166,7 +115,7 @@ def status_tag(page) -> str:
 def test_residence_certificate_from_application_to_revoked_document(
     new_page, services_site, citizen, other_citizen, officer_kandal, supervisor_kandal, officer_siem_reap
 ):
-    checks = Checks()
+    checks = Checks("services")
 
     # ---- 1. The citizen applies, on a phone, in Khmer ------------------------------------------
     me = new_page("mobile")
@@ -440,7 +389,7 @@ def test_residence_certificate_from_application_to_revoked_document(
 # The village picker without JavaScript: type, send, choose from the places offered
 # --------------------------------------------------------------------------------------------------
 def test_village_picker_works_without_javascript(new_page, services_site, units, citizen):
-    checks = Checks(first=60)
+    checks = Checks("services", first=60)
     AdministrativeUnit.objects.create(
         code="08010102",
         level=Level.VILLAGE,

@@ -138,6 +138,13 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered template fragments that change only with a deployment (navigation, footer, static page text),
+# keyed by language: kept in each process's memory, emptied by the restart that deploys new templates.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": None,
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("NOKOR_SESSION_DAYS", 14) * 86400
 STAFF_IDLE_TIMEOUT_MINUTES = env_int("NOKOR_STAFF_IDLE_TIMEOUT_MINUTES", 30)
@@ -352,6 +359,8 @@ CYBER_STIX_TLP = env_str("NOKOR_CYBER_STIX_TLP", "amber")  # clear, green, amber
 # Reporting: reports per client IP per hour; status checks per client IP per minute.
 CYBER_REPORT_RATE_LIMIT = env_int("NOKOR_CYBER_REPORT_RATE_LIMIT", 20)
 CYBER_STATUS_RATE_LIMIT = env_int("NOKOR_CYBER_STATUS_RATE_LIMIT", 10)
+# Freeze requests: minutes a bank or e-wallet has to answer (the "golden hour" after the request).
+CYBER_FREEZE_ANSWER_MINUTES = env_int("NOKOR_CYBER_FREEZE_ANSWER_MINUTES", 60)
 
 METRICS_ALLOWED_IPS = env_list("NOKOR_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import shutil
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from nokor.core import metrics as metrics_module
@@ -28,9 +30,19 @@ def about(request):
 
 
 @rule(PUBLIC)
+@csrf_exempt
 @require_POST
 def language_set(request):
-    """Switch language: remembered in the browser (cookie) and, when signed in, on the account."""
+    """Switch language: remembered in the browser (cookie) and, when signed in, on the account.
+
+    The switch is in the header of every page; without a CSRF token in it, that header is the same for
+    every visitor: pages that nothing else ties to the visitor render without creating a CSRF cookie.
+    A cross-site form could at worst switch a visitor's language, and browsers name the page a POST
+    comes from in its Origin header: a POST from another site is refused, as Django's CSRF check would.
+    """
+    origin = request.headers.get("Origin")
+    if origin and urlsplit(origin).netloc != request.get_host():
+        return HttpResponseForbidden()
     language = request.POST.get("language", "")
     next_url = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):

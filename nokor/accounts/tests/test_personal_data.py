@@ -3,6 +3,8 @@
 
 import json
 
+from django.conf import settings
+
 from nokor.accounts.models import User
 from nokor.audit.models import AuditEvent
 from nokor.audit.services import audit_view
@@ -75,3 +77,18 @@ def test_language_switch_refuses_foreign_redirects(client, db):
 
 def test_language_switch_rejects_get(client, db):
     assert client.get("/language/").status_code == 405
+
+
+def test_language_switch_from_another_site_is_refused(client):
+    response = client.post("/language/", {"language": "en"}, headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_language_switch_needs_no_csrf_token_from_the_same_site(client):
+    client = type(client)(enforce_csrf_checks=True)
+    response = client.post(
+        "/language/", {"language": "en", "next": "/"}, headers={"Origin": "http://testserver"}
+    )
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
