@@ -1,7 +1,8 @@
 """Shared test fixtures: the named personas every app's tests use (CONVENTIONS.md, "Tests").
 
 citizen / other_citizen; officer_kandal, supervisor_kandal (Kandal province, 08); officer_siem_reap (17);
-investigator (Phnom Penh, 12); cyber_supervisor, trainer, infrastructure_officer, approver, auditor,
+investigator (Phnom Penh, 12); investigator_kandal (08); sensitive_investigator (12, cleared for
+intimate images); cyber_supervisor, trainer, infrastructure_officer, approver, auditor,
 administrator (nationwide); focal_point (Kandal); anonymous. Staff personas have changed their first
 password and enrolled TOTP, so they reach staff pages; `new_staff` has done neither.
 """

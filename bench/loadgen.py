@@ -22,7 +22,8 @@ class WrkFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class LuaContext:
-    """What a scenario's Lua script may need: the path under test and the CSRF token of the run.
+    """What a scenario's Lua script may need: the path under test, the CSRF token of the run, and the
+    facts the seed steps printed (``facts["services"]["draft_id_prefix"]``).
 
     The harness sends ``csrftoken=<csrf_token>`` as a cookie with every request of a scenario that has
     a script, so a POST passes Django's CSRF check with ``csrfmiddlewaretoken=<csrf_token>`` in its body
@@ -31,6 +32,16 @@ class LuaContext:
 
     path: str
     csrf_token: str
+    facts: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PerRequest:
+    """Numbering of the requests of a scenario whose Lua defines ``nokor_request(n)``: thread ``t`` of
+    ``threads`` sends items ``first + t``, ``first + t + threads``…, so no two requests share an item."""
+
+    first: int
+    threads: int
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,7 @@ class Measurement:
     errors: dict[str, int]
     statuses: dict[str, int] = field(default_factory=dict)
     text_missing: int = 0
+    last_item: int = -1  # the highest item a per-request scenario used (-1: none)
 
     @property
     def rps(self) -> float:
@@ -90,15 +102,17 @@ local nokor_threads = {}
 function setup(thread)
   table.insert(nokor_threads, thread)
   thread:set("nokor_offset", #nokor_threads * 7)
+  thread:set("nokor_thread", #nokor_threads - 1)
 end
 %(response)s
 function done(summary, latency, requests)
-  local statuses, text_missing = {}, 0
+  local statuses, text_missing, last_item = {}, 0, -1
   for _, thread in ipairs(nokor_threads) do
     for status, count in pairs(thread:get("nokor_statuses") or {}) do
       statuses[status] = (statuses[status] or 0) + count
     end
     text_missing = text_missing + (thread:get("nokor_text_missing") or 0)
+    last_item = math.max(last_item, thread:get("nokor_item") or -1)
   end
   local parts = {}
   for status, count in pairs(statuses) do
@@ -108,21 +122,31 @@ function done(summary, latency, requests)
   io.write(string.format(
     '\\n%(marker)s{"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p90_us": %%d, "p99_us": %%d, '
     .. '"max_us": %%d, "mean_us": %%.1f, "errors": {"status": %%d, "connect": %%d, "read": %%d, '
-    .. '"write": %%d, "timeout": %%d}, "statuses": {%%s}, "text_missing": %%d}\\n',
+    .. '"write": %%d, "timeout": %%d}, "statuses": {%%s}, "text_missing": %%d, "last_item": %%d}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
     latency:percentile(99), latency.max, latency.mean, e.status, e.connect, e.read, e.write, e.timeout,
-    table.concat(parts, ", "), text_missing))
+    table.concat(parts, ", "), text_missing, last_item))
 end
 """
 
-# Each wrk thread starts 7 places further in the list (nokor_offset, set in setup()), so the threads
-# do not walk it in step.
-_COOKIES = """
+# Each wrk thread starts 7 places further in the cookie list (nokor_offset, set in setup()), so the
+# threads do not walk it in step. A per-request scenario's nokor_request(n) gives the path and body of
+# item n (see PerRequest); nokor_item is the last item the thread used, read by done().
+_REQUEST = """
 local nokor_cookies = {%(cookies)s}
+local nokor_first, nokor_stride = %(first)d, %(stride)d
 function request()
-  nokor_next = ((nokor_next or nokor_offset or 0) %% #nokor_cookies) + 1
-  wrk.headers["Cookie"] = nokor_cookies[nokor_next]
-  return wrk.format()
+  local path, body = nil, nil
+  if nokor_request then
+    nokor_count = (nokor_count or 0) + 1
+    nokor_item = nokor_first + (nokor_count - 1) * nokor_stride + (nokor_thread or 0)
+    path, body = nokor_request(nokor_item)
+  end
+  if #nokor_cookies > 0 then
+    nokor_next = ((nokor_next or nokor_offset or 0) %% #nokor_cookies) + 1
+    wrk.headers["Cookie"] = nokor_cookies[nokor_next]
+  end
+  return wrk.format(nil, path, nil, body)
 end
 """
 
@@ -139,12 +163,21 @@ end
 """
 
 
-def build_script(scenario_lua: str | None, cookies: list[str], expectation: Expectation | None) -> str:
-    """The whole wrk script: the scenario's own Lua, the cookie rotation, our reporter and, when asked,
-    the response checker."""
+def build_script(
+    scenario_lua: str | None,
+    cookies: list[str],
+    expectation: Expectation | None,
+    per_request: PerRequest | None = None,
+) -> str:
+    """The whole wrk script: the scenario's own Lua, the request function (cookie rotation, numbered
+    items), our reporter and, when asked, the response checker."""
     script = scenario_lua or ""
-    if cookies:
-        script += _COOKIES % {"cookies": ", ".join(lua_string(cookie) for cookie in cookies)}
+    if cookies or per_request:
+        script += _REQUEST % {
+            "cookies": ", ".join(lua_string(cookie) for cookie in cookies),
+            "first": per_request.first if per_request else 0,
+            "stride": per_request.threads if per_request else 1,
+        }
     checker = ""
     if expectation is not None:
         checker = _CHECKER % {"text": lua_string(expectation.text) if expectation.text else "nil"}
@@ -161,12 +194,15 @@ def run_wrk(
     cookies: list[str],
     scenario_lua: str | None = None,
     expectation: Expectation | None = None,
+    first_item: int | None = None,
 ) -> Measurement:
     """Load ``url`` for ``seconds`` and return what wrk measured; raise WrkFailed if wrk failed.
 
     ``cookies`` are whole Cookie header values, used in turn by successive requests (none: no cookie).
+    ``first_item``: the scenario's Lua numbers its requests (``nokor_request(n)``) from this item on.
     """
-    script = build_script(scenario_lua, cookies, expectation)
+    per_request = PerRequest(first=first_item, threads=threads) if first_item is not None else None
+    script = build_script(scenario_lua, cookies, expectation, per_request)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="nokor-bench-") as script_file:
         script_file.write(script)
         script_file.flush()
@@ -200,6 +236,7 @@ def parse_output(stdout: str, stderr: str, returncode: int) -> Measurement:
                 errors=data["errors"],
                 statuses=data["statuses"],
                 text_missing=data["text_missing"],
+                last_item=data.get("last_item", -1),
             )
     raise WrkFailed(f"wrk failed (exit {returncode}):\n{stdout}\n{stderr}")
 

@@ -102,11 +102,68 @@ def _ms(value: float) -> str:
 
 
 def _outcome(row: Result) -> str:
+    if row.get("skipped"):
+        return "skipped"
     if row["flagged"]:
         return "⚠ flagged"
     if row["target_met"] is None:
         return "—"
     return "pass" if row["target_met"] else "**FAIL**"
+
+
+def data_summary(facts: dict[str, Any]) -> dict[str, Any]:
+    """What the seed steps made, from their facts: rows and speed per app, and the storage of the
+    cybercrime correlation structure (the sighting table with its indexes) per sighting."""
+    summary: dict[str, Any] = {}
+    for app, found in facts.items():
+        if not isinstance(found, dict) or "rows" not in found:
+            continue
+        summary[app] = {
+            "rows": found["rows"],
+            "seconds": found.get("seconds"),
+            "rows_per_second": found.get("rows_per_second"),
+        }
+        for key in ("applications", "reports", "sightings", "sighting_bytes", "bytes_per_sighting", "growth"):
+            if key in found:
+                summary[app][key] = found[key]
+    return summary
+
+
+def render_data(data: dict[str, Any]) -> list[str]:
+    """The seeded data of the run, in words (empty when no seed step ran)."""
+    if not data:
+        return []
+    lines = ["", "**Benchmark data** (`manage.py seed_scale`):", ""]
+    for app, found in sorted(data.items()):
+        rows = ", ".join(f"{label} {count:,}" for label, count in sorted(found["rows"].items()))
+        lines.append(
+            f"- **{app}:** {sum(found['rows'].values()):,} rows written in {found['seconds']} s "
+            f"({found['rows_per_second']:,} rows/s, then `VACUUM ANALYZE`): {rows}."
+        )
+        if found.get("bytes_per_sighting") is not None:
+            growth = found.get("growth") or []
+            points = growth or [
+                {"sightings": found["sightings"], "bytes_per_sighting": found["bytes_per_sighting"]}
+            ]
+            if len(points) > 1:
+                first, last = points[0], points[-1]
+                change = last["bytes_per_sighting"] / first["bytes_per_sighting"] - 1
+                trend = (
+                    " · ".join(
+                        f"{p['sightings']:,} sightings: {p['bytes_per_sighting']} bytes each" for p in points
+                    )
+                    + f" (per-sighting size {change:+.0%} when the table grew "
+                    + f"{last['sightings'] / first['sightings']:.1f}×: "
+                    + ("linear" if abs(change) <= 0.15 else "**not linear**")
+                    + ")"
+                )
+            else:
+                trend = f"{found['sightings']:,} sightings: {found['bytes_per_sighting']} bytes each"
+            lines.append(
+                f"- **Correlation structure** (sighting table and its indexes, "
+                f"{found['sighting_bytes'] / 2**20:,.0f} MiB): {trend}."
+            )
+    return lines
 
 
 def render_latest(result: Result, file_name: str) -> list[str]:
@@ -139,6 +196,7 @@ def render_latest(result: Result, file_name: str) -> list[str]:
         f"{load['warmup_s']} s warm-up (discarded, responses checked), {load['duration_s']} s measured, "
         f"{load['timeout_s']} s timeout.",
         f"- **Set-up:** {setup}.",
+        *render_data(result.get("data") or {}),
         "",
         *[f"> **Warning:** {warning}\n" for warning in result["warnings"]],
         "| scenario | request | req/s | p50 ms | p99 ms | errors | ratio to bare | target | result |",

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "nokor.documents",
     "nokor.services",
     "nokor.cyber",
+    "nokor.academy",
 ]
 
 MIDDLEWARE = [

@@ -55,6 +55,20 @@ STAFF = [
     DemoPerson(
         "cyber_supervisor", "cyber.supervisor@demo.nokor.gov.kh", "Cyber supervisor", Role.CYBER_SUPERVISOR
     ),
+    DemoPerson(
+        "investigator_kandal",
+        "investigator.kandal@demo.nokor.gov.kh",
+        "Investigator Kandal",
+        Role.CYBER_INVESTIGATOR,
+        "08",
+    ),
+    DemoPerson(
+        "sensitive_investigator",
+        "sensitive.investigator@demo.nokor.gov.kh",
+        "Investigator cleared for intimate images",
+        Role.CYBER_SENSITIVE_MEDIA,
+        "12",
+    ),
     DemoPerson("trainer", "trainer@demo.nokor.gov.kh", "Trainer", Role.TRAINER),
     DemoPerson(
         "infrastructure_officer",

@@ -56,7 +56,8 @@ def staff_create(
         is_staff=True,
         must_change_password=True,
     )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    if user.email:  # a staff member may have a phone number only (staff imports)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     audit_record(action="staff.create", actor=by, obj=user, subject=user, details={"email": user.email})
     for role, unit in roles:
         role_assign(by=by, user=user, role=role, unit=unit)

@@ -53,9 +53,19 @@ class ViewRule:
 
     def check(self, request: HttpRequest) -> None:
         """Raise (or signal a redirect to sign-in) when the request may not use the view."""
+        self.check_user(request.user)
+
+    def admits(self, user: Any) -> bool:
+        """Whether `user` may open the view (the menu shows only the pages its reader may open)."""
+        try:
+            self.check_user(user)
+        except (_SignInRequired, PermissionDenied):
+            return False
+        return True
+
+    def check_user(self, user: Any) -> None:
         if self.kind in ("public", "api"):
             return
-        user = request.user
         if not user.is_authenticated:
             raise _SignInRequired
         if self.kind == "signed_in":

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "nokor.core"
     label = "core"
     verbose_name = _("Platform core")
+
+    def ready(self) -> None:
+        from nokor.core import indicators
+
+        indicators.autodiscover()  # fills the indicator registry from every app's metrics.py

@@ -1,4 +1,4 @@
-"""Values every page needs: site name, demo mode, unread messages, the CSP nonce for htmx."""
+"""Values every page needs: site name, demo mode, unread messages, the staff menu, the CSP nonce for htmx."""
 
 from django.conf import settings
 
@@ -12,4 +12,8 @@ def site(request):
         from nokor.notifications.selectors import unread_count
 
         context["inbox_unread"] = unread_count(user)
+        if user.is_staff:
+            from nokor.core.navigation import staff_menu
+
+            context["staff_menu"] = staff_menu(user)
     return context

@@ -1,5 +1,6 @@
 """The reference data of cybercrime reporting: the categories of the taxonomy with the urgent steps
-shown to victims (Khmer and English), and the banks and e-wallets people pay scammers through.
+shown to victims (Khmer and English), the banks and e-wallets people pay scammers through, and the
+organisations possible victims of trafficking are referred to (example data, to be confirmed).
 
 Loaded by ``manage.py load_cyber_reference`` (and by ``seed_demo``). Loading is idempotent: a missing
 row is created; an existing row is left as the ministry may have edited it in the admin, unless
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from nokor.cyber.models import Category, Institution
+from nokor.cyber.models import Category, Institution, ReferralOrganisation
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,16 @@ class CategoryData:
     next_steps_km: tuple[str, ...]
     next_steps_en: tuple[str, ...]
     sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class ReferralOrganisationData:
+    code: str
+    name_en: str
+    name_km: str
+    phone: str = ""
+    description_en: str = ""
+    description_km: str = ""
 
 
 @dataclass(frozen=True)
@@ -230,6 +241,54 @@ INSTITUTIONS: tuple[InstitutionData, ...] = (
 )
 
 
+# Where investigators refer possible victims of trafficking into scam compounds.
+# EXAMPLE DATA, TO BE CONFIRMED by the ministry before use: names, short codes and descriptions are
+# written from public knowledge and have not been checked with each organisation; e-mail addresses and
+# direct lines are left empty on purpose (filled in from each organisation's official contact, in the admin).
+REFERRAL_ORGANISATIONS: tuple[ReferralOrganisationData, ...] = (
+    ReferralOrganisationData(
+        "AHTJP-1288",
+        "Anti-Human Trafficking and Juvenile Protection Department (hotline 1288)",
+        "នាយកដ្ឋានប្រឆាំងការជួញដូរមនុស្ស និងការពារអនីតិជន (ទូរស័ព្ទលេខ ១២៨៨)",
+        "1288",
+        "National police hotline for trafficking: rescue of people held in scam compounds.",
+        "ខ្សែទូរស័ព្ទប៉ូលីសជាតិសម្រាប់ការជួញដូរមនុស្ស៖ ការជួយសង្គ្រោះមនុស្សដែលត្រូវបានឃុំខ្លួនក្នុងទីតាំងឆបោក។",
+    ),
+    ReferralOrganisationData(
+        "NCCT",
+        "National Committee for Counter Trafficking (NCCT) secretariat",
+        "អគ្គលេខាធិការដ្ឋាន គណៈកម្មាធិការជាតិប្រយុទ្ធប្រឆាំងការជួញដូរមនុស្ស",
+        "",
+        "Coordinates the identification and protection of victims between ministries.",
+        "សម្របសម្រួលការកំណត់អត្តសញ្ញាណ និងការការពារជនរងគ្រោះរវាងក្រសួង។",
+    ),
+    ReferralOrganisationData(
+        "IOM-KH",
+        "International Organization for Migration (IOM) Cambodia",
+        "អង្គការអន្តរជាតិទទួលបន្ទុកចំណាកស្រុក (IOM) ប្រចាំកម្ពុជា",
+        "",
+        "Return and reintegration of foreign and Cambodian victims.",
+        "ការវិលត្រឡប់ និងការធ្វើសមាហរណកម្មឡើងវិញ នៃជនរងគ្រោះបរទេស និងកម្ពុជា។",
+    ),
+    ReferralOrganisationData(
+        "CHAB-DAI",
+        "Chab Dai Coalition",
+        "សម្ព័ន្ធចាប់ដៃ",
+        "",
+        "NGO coalition: shelter, counselling and follow-up of survivors.",
+        "សម្ព័ន្ធអង្គការមិនមែនរដ្ឋាភិបាល៖ ទីជម្រក ការប្រឹក្សា និងការតាមដានអ្នករួចផុតពីគ្រោះ។",
+    ),
+    ReferralOrganisationData(
+        "CHILD-HELPLINE-1280",
+        "Child Helpline Cambodia (1280)",
+        "ខ្សែទូរស័ព្ទជំនួយកុមារកម្ពុជា (១២៨០)",
+        "1280",
+        "For children and young people.",
+        "សម្រាប់កុមារ និងយុវជន។",
+    ),
+)
+
+
 @transaction.atomic
 def load(*, update: bool = False) -> dict[str, int]:
     """Create the missing categories and institutions (reset existing ones too when ``update``);
@@ -248,6 +307,15 @@ def load(*, update: bool = False) -> dict[str, int]:
     for data in INSTITUTIONS:
         values = {"name_en": data.name_en, "name_km": data.name_km, "kind": data.kind}
         _upsert(Institution, {"code": data.code}, values, update, counts)
+    for data in REFERRAL_ORGANISATIONS:
+        values = {
+            "name_en": data.name_en,
+            "name_km": data.name_km,
+            "phone": data.phone,
+            "description_en": data.description_en,
+            "description_km": data.description_km,
+        }
+        _upsert(ReferralOrganisation, {"code": data.code}, values, update, counts)
     return counts
 
 

@@ -575,6 +575,7 @@ def _store_evidence(
         for file, name, content_type in files:
             evidence = EvidenceFile(
                 report=report,
+                unit=report.unit,
                 original_name=name,
                 content_type=content_type,
                 size=file.size,

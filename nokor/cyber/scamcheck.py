@@ -34,15 +34,28 @@ Listing rules (one identifier = one canonical ``(kind, value)`` from ``nokor.cyb
 
 Every lookup is an index lookup: ``Sighting(kind, value, reported_at)`` for the identifier,
 ``Sighting(registrable_domain)`` for a domain, the unique ``(kind, value)`` of ``Verdict``,
-``AllowListEntry`` and ``SearchCount``, and the report's primary key. A check costs six queries whatever
-the number of reports (eight the first time an identifier is searched: its counter is inserted), pinned
-in the tests.
+``AllowListEntry`` and ``SearchCount``, and the report's primary key.
+
+**Cached answers.** The public check reads the counts of an identifier (its reports, dates, verdict,
+allow-listing and categories) from the cache for ``CYBER_CHECK_CACHE_SECONDS`` (default 60): a number
+reported thousands of times is counted once a minute, not on every check. Every change of a report,
+sighting, verdict or allow-list entry saved through the ORM makes every cached answer old (a new cache
+generation, at once and again when its transaction commits), and the listing decision itself (rules 3
+to 5) is taken afresh on each check, so expiry is always on time. What the cache cannot see (a bulk
+update, another process's change with a per-process cache) is at most that many seconds old. The
+investigators' indicators page and the dispute service read the database every time (``listings``).
+
+Cost, pinned in the tests: a check counts its search in one statement (``UPDATE … RETURNING``; an
+``INSERT`` too the first time), then reads the cache; on a miss, four more queries (the sightings
+aggregate, verdicts, allow-list, categories) whatever the number of reports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
@@ -51,9 +64,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, models, transaction
-from django.db.models import Case, CharField, Count, F, Max, Min, Q, Value, When
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Case, CharField, Count, Max, Min, Q, Value, When
 from django.db.models.functions import Cast, Concat, Lower
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -287,18 +301,7 @@ def lookup(text: str, *, count_search: bool = False) -> CheckResult:
     if domain and domain not in SHARED_DOMAINS:  # a shared platform's reports are never read as a whole
         targets.append((IdentifierKind.DOMAIN.value, domain))
     searched = count_search_of(*own) if count_search else searched_count(*own)
-    found = listings(targets)
-    listing = found[own]
-    domain_listing = None
-    if domain:
-        domain_listing = found.get(
-            (IdentifierKind.DOMAIN.value, domain),
-            Listing(IdentifierKind.DOMAIN.value, domain, allow_listed=True, status=Status.ALLOW_LISTED),
-        )
-    applicable = (
-        listing if listing.listed else domain_listing if domain_listing and domain_listing.listed else None
-    )
-    categories = _categories(applicable.kind, applicable.value) if applicable else ()
+    listing, domain_listing, categories = _answer(own, targets, domain)
     return CheckResult(
         query=text,
         identifier=identifier,
@@ -307,6 +310,91 @@ def lookup(text: str, *, count_search: bool = False) -> CheckResult:
         searched=searched,
         categories=categories,
     )
+
+
+def _answer(
+    own: tuple[str, str], targets: list[tuple[str, str]], domain: str | None
+) -> tuple[Listing, Listing | None, tuple[str, ...]]:
+    """The identifier's listing, its domain's and the categories shown: from the cache when the
+    cached answer is of the current generation and its decisions still hold now, else from the
+    database (and cached)."""
+    now = timezone.now()
+    seconds = cache_seconds()
+    key = CACHE_PREFIX + hashlib.sha256(repr(targets).encode()).hexdigest()[:40]
+    if seconds > 0:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        cached = found.get(key)
+        if cached is not None and generation is not None and cached[0] == generation:
+            listing, domain_listing, categories = cached[1:]
+            if all(_still(item, now) for item in (listing, domain_listing) if item is not None):
+                return listing, domain_listing, categories
+    else:
+        generation = None
+    found_listings = listings(targets, now=now)
+    listing = found_listings[own]
+    domain_listing = None
+    if domain:
+        domain_listing = found_listings.get(
+            (IdentifierKind.DOMAIN.value, domain),
+            Listing(IdentifierKind.DOMAIN.value, domain, allow_listed=True, status=Status.ALLOW_LISTED),
+        )
+    applicable = (
+        listing if listing.listed else domain_listing if domain_listing and domain_listing.listed else None
+    )
+    categories = _categories(applicable.kind, applicable.value) if applicable else ()
+    if seconds > 0:
+        if generation is None:
+            generation = _new_generation()
+        cache.set(key, (generation, listing, domain_listing, categories), seconds)
+    return listing, domain_listing, categories
+
+
+def _still(listing: Listing, now: dt.datetime) -> bool:
+    """Whether a cached listing's decision is still the one its counts and verdict give now (a listing
+    lapses at its time even when its answer is cached)."""
+    return listing.status == decide(
+        count=listing.report_count,
+        last_reported_at=listing.last_reported_at,
+        verdict=listing.verdict,
+        verdict_at=listing.verdict_at,
+        allow_listed=listing.allow_listed,
+        now=now,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The cache of answers
+# --------------------------------------------------------------------------------------------------
+CACHE_PREFIX = "cyber:check:answer:"
+GENERATION_KEY = "cyber:check:generation"
+
+
+def cache_seconds() -> int:
+    """How long a check's answer is read from the cache (0: never cached)."""
+    return max(0, int(getattr(settings, "CYBER_CHECK_CACHE_SECONDS", 60)))
+
+
+def _new_generation() -> str:
+    """Make every cached answer old; returns the new generation."""
+    generation = uuid.uuid4().hex
+    cache.set(GENERATION_KEY, generation, None)
+    return generation
+
+
+def _listing_data_changed(sender: Any, **kwargs: Any) -> None:
+    """A report, sighting, verdict or allow-list entry changed: cached answers are old, now for this
+    process, and for everyone once the change is committed (a check in between may cache the old counts
+    under the new generation; the one at commit makes them old again)."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+for _model in (Report, Sighting, Verdict, AllowListEntry):
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            _listing_data_changed, sender=_model, dispatch_uid=f"scamcheck-{_signal}-{_model.__name__}"
+        )
 
 
 def listings(targets: Iterable[tuple[str, str]], *, now: dt.datetime | None = None) -> dict:
@@ -450,20 +538,44 @@ def _local_date(moment: dt.datetime | None) -> dt.date | None:
 # Search counts
 # --------------------------------------------------------------------------------------------------
 def count_search_of(kind: str, value: str) -> int:
-    """Count one search of an identifier and return the new total. Race-safe without a lock: an
-    ``UPDATE … SET count = count + 1``, and the first search of a value inserts (a concurrent first
-    search that loses the insert race falls back to the update)."""
+    """Count one search of an identifier and return the new total. Race-safe without a lock: one
+    ``UPDATE … SET count = count + 1 … RETURNING count``, and the first search of a value inserts (a
+    concurrent first search that loses the insert race falls back to the update)."""
     value = stored_value(value)
-    rows = SearchCount.objects.filter(kind=kind, value=value)
-    if not rows.update(count=F("count") + 1, last_searched_at=timezone.now()):
+    count = _increment(kind, value)
+    if count is None:
         try:
             with transaction.atomic():
                 SearchCount.objects.create(kind=kind, value=value, count=1)
         except IntegrityError:
-            rows.update(count=F("count") + 1, last_searched_at=timezone.now())
+            count = _increment(kind, value)
         else:
             return 1
-    return rows.values_list("count", flat=True).first() or 0
+    return count or 0
+
+
+def _increment(kind: str, value: str) -> int | None:
+    """Add one to the counter of (kind, value) and read it back in the same statement; None when there
+    is no counter yet.
+
+    On PostgreSQL, outside a transaction, the increment does not wait for its commit to reach the disk
+    (``synchronous_commit`` off for this statement alone): a crash may lose the last fraction of a
+    second of search counts, never anything else, and a check does not wait for a disk flush."""
+    table = connection.ops.quote_name(SearchCount._meta.db_table)
+    now = SearchCount._meta.get_field("last_searched_at").get_db_prep_value(timezone.now(), connection)
+    update = (
+        f'UPDATE {table} SET "count" = "count" + 1, "last_searched_at" = %s '  # noqa: S608
+        'WHERE "kind" = %s AND "value" = %s RETURNING "count"'
+    )
+    relaxed = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        if relaxed:  # one implicit transaction for both statements (simple query protocol)
+            cursor.execute("SET LOCAL synchronous_commit TO OFF; " + update, [now, kind, value])
+            cursor.nextset()
+        else:
+            cursor.execute(update, [now, kind, value])
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def searched_count(kind: str, value: str) -> int:

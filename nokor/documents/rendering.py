@@ -99,14 +99,20 @@ def render_html(document: Document) -> str:
         return render_to_string(document.template_name, template_context(document))
 
 
-def render_pdf(document: Document) -> bytes:
-    """The unsigned PDF of `document`."""
+def html_to_pdf(html: str, *, identifier: str = "") -> bytes:
+    """PDF bytes of an HTML page, with the rules of every PDF we make: extractable Khmer text, and no
+    fetching of anything but ``data:`` URLs (also used by other apps' reports, e.g. the cyber case
+    report)."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     _install_khmer_text_layer()
     fetcher = URLFetcher(allowed_protocols=("data",), allow_redirects=False, fail_on_errors=True)
-    html = render_html(document)
     return HTML(string=html, url_fetcher=fetcher).write_pdf(
-        pdf_identifier=document.code.encode("ascii"), custom_metadata=True
+        pdf_identifier=identifier.encode("ascii") if identifier else None, custom_metadata=True
     )
+
+
+def render_pdf(document: Document) -> bytes:
+    """The unsigned PDF of `document`."""
+    return html_to_pdf(render_html(document), identifier=document.code)

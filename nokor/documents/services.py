@@ -198,6 +198,32 @@ def document_reissue(*, document: Document, by: Any) -> Document:
     return new
 
 
+@transaction.atomic
+def document_supersede(*, document: Document, replacement: Document, by: Any) -> Document:
+    """Mark a genuine document superseded by a newer one issued for the same purpose with new content
+    (a training certificate renewed by recertification): verification of the old code then says
+    "superseded", not "revoked"."""
+    old = Document.objects.select_for_update().get(pk=document.pk)
+    if not old.is_genuine:
+        raise DocumentStateError(f"Document {old.code} is {old.status}, not genuine.")
+    if replacement.pk == old.pk or replacement.holder_id != old.holder_id:
+        raise ValueError("A document is superseded only by another document of the same holder.")
+    old.status = Document.Status.SUPERSEDED
+    old.superseded_by = replacement
+    old.superseded_at = timezone.now()
+    old.save(update_fields=["status", "superseded_by", "superseded_at"])
+    audit_record(
+        action="document.supersede",
+        actor=by,
+        actor_label=None if getattr(by, "is_authenticated", False) else "staff",  # done automatically
+        obj=old,
+        subject=old.holder,
+        unit=old.issuer_unit,
+        details={"code": old.code, "new_code": replacement.code},
+    )
+    return old
+
+
 def document_ready_notify(*, document: Document) -> None:
     """Tell the holder their document can be downloaded (once per document, whatever the retries)."""
     if document.holder is None or not document.holder.is_active:

@@ -21,4 +21,8 @@ EVENTS: dict[str, object] = {
     "application.due_soon": _("An application is due soon (to the officer)"),
     "cyber.report_received": _("Cybercrime report received, with the urgent next steps"),
     "cyber.report_status": _("The status of a cybercrime report changed"),
+    "academy.assigned": _("Mandatory training was assigned to you"),
+    "academy.due_soon": _("Your mandatory training is due soon"),
+    "academy.overdue": _("Your mandatory training is overdue"),
+    "staff.imported": _("A staff account was created for you from a staff list"),
 }

@@ -8,6 +8,8 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Public services")
 
     def ready(self) -> None:
+        from nokor.core.navigation import MenuEntry, register
         from nokor.services.document_types import register_all
 
         register_all()
+        register(MenuEntry("services:queue", _("Applications"), position=10))

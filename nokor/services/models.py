@@ -161,6 +161,10 @@ STATUS_TONES = {
 }
 
 
+# Columns the officers' queue filters on, carried by its indexes (see Application.Meta.indexes).
+QUEUE_COLUMNS = ["id", "unit", "applicant", "filed_by", "service", "status", "assigned_to", "paused_at"]
+
+
 class Application(TimeStampedModel):
     """A request for a service by a citizen (or filed on their behalf), from draft to decision."""
 
@@ -234,6 +238,21 @@ class Application(TimeStampedModel):
             models.Index(fields=["unit", "status", "deadline"]),
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["service", "submitted_at"]),
+            # The officers' queue (selectors.queue_for): open applications only (a few percent of all),
+            # in deadline order or by office, carrying the columns the queue filters on, so a page's
+            # keys and the queue's count are read from the index alone.
+            models.Index(
+                fields=["deadline", "submitted_at"],
+                condition=Q(status__in=OPEN_STATUSES),
+                include=QUEUE_COLUMNS,
+                name="application_open_deadline",
+            ),
+            models.Index(
+                fields=["unit", "deadline", "submitted_at"],
+                condition=Q(status__in=OPEN_STATUSES),
+                include=[name for name in QUEUE_COLUMNS if name != "unit"],
+                name="application_open_unit",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -351,7 +351,8 @@ def queue(request):
         "search": request.GET.get("q", "")[:100],
         "sort": request.GET.get("sort", "deadline"),
     }
-    page_obj = Paginator(selectors.queue_for(request.user, **params), 25).get_page(request.GET.get("page"))
+    queue = selectors.KeysThenRows(selectors.queue_for(request.user, **params))
+    page_obj = Paginator(queue, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "services/queue.html",

@@ -13,7 +13,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from nokor.geography.models import AdministrativeUnit
 
-DEMO_MODULES = ["nokor.accounts.demo", "nokor.documents.demo", "nokor.services.demo", "nokor.cyber.demo"]
+DEMO_MODULES = [
+    "nokor.accounts.demo",
+    "nokor.documents.demo",
+    "nokor.services.demo",
+    "nokor.cyber.demo",
+    "nokor.academy.demo",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,81 @@
+"""Pinned query counts of the pages the benchmark measures (issue 4: "no page issues more than a fixed
+number of queries regardless of data size"): each page is measured with a small and a larger seeded
+database, both with more open applications than one page of the queue shows."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from nokor.services.models import Application, Status
+
+FACTS = "NOKOR_SEED "
+# Queries of each page, whatever the number of applications. Every staff page reads the session, the
+# user, their second factor, their roles and their unread notifications (5).
+QUEUE = 9  # + the count, the page's keys (from the index alone), its rows, the services of the filter
+SEARCH = 9  # the same page, filtered by a reference
+DETAIL = 17  # + the application, the audit of the view, the change right, units, officers, files, timeline
+VERIFY = 8  # anonymous: the document and its holder, the audit event (in a transaction of its own)
+
+
+@pytest.fixture(params=[120, 360], ids=["small", "larger"])
+def seeded(request, settings, catalogue, officer_kandal, other_citizen):
+    """A seeded database where most applications are open in Kandal: several pages of the queue."""
+    settings.DEMO = True
+    out = io.StringIO()
+    call_command("seed_scale", "--applications", str(request.param), stdout=out)
+    facts = json.loads(next(line for line in out.getvalue().splitlines() if line.startswith(FACTS))[10:])
+    Application.objects.filter(status=Status.APPROVED).exclude(pk=facts["services"]["application_id"]).update(
+        status=Status.IN_REVIEW
+    )
+    assert Application.objects.filter(status=Status.IN_REVIEW, unit__code__startswith="08").count() > 2 * 25
+    return facts["services"]
+
+
+@pytest.fixture
+def officer(login, officer_kandal):
+    client = login(officer_kandal)
+    client.get("/services/queue/")  # the session's first writes (last sign-in, idle clock) are done
+    return client
+
+
+def test_the_queue_first_page_costs_a_fixed_number_of_queries(seeded, officer, django_assert_num_queries):
+    with django_assert_num_queries(QUEUE):
+        response = officer.get("/services/queue/")
+    assert response.status_code == 200 and len(response.context["page_obj"].object_list) == 25
+    assert response.context["page_obj"].paginator.num_pages > 2
+
+
+def test_a_later_page_of_the_queue_costs_the_same(seeded, officer, django_assert_num_queries):
+    with django_assert_num_queries(QUEUE):
+        response = officer.get("/services/queue/", {"page": "2", "sort": "-deadline"})
+    assert len(response.context["page_obj"].object_list) == 25
+
+
+def test_the_search_by_reference_costs_a_fixed_number_of_queries(seeded, officer, django_assert_num_queries):
+    with django_assert_num_queries(SEARCH):
+        response = officer.get("/services/queue/", {"q": seeded["application_reference"]})
+    assert [a.reference for a in response.context["page_obj"]] == [seeded["application_reference"]]
+
+
+def test_the_application_page_costs_a_fixed_number_of_queries(seeded, officer, django_assert_num_queries):
+    with django_assert_num_queries(DETAIL):
+        response = officer.get(f"/services/queue/{seeded['application_id']}/")
+    assert response.status_code == 200 and seeded["application_reference"] in response.content.decode()
+
+
+def test_the_verify_page_costs_a_fixed_number_of_queries(seeded, client, django_assert_num_queries):
+    with django_assert_num_queries(VERIFY):
+        response = client.get(f"/verify/{seeded['document_code']}")
+    assert response.status_code == 200 and seeded["document_display_code"] in response.content.decode()
+
+
+def test_the_queue_pages_are_disjoint_and_in_deadline_order(seeded, officer):
+    seen = []
+    for page in ("1", "2", "3"):
+        seen += list(officer.get("/services/queue/", {"page": page}).context["page_obj"].object_list)
+    assert len({a.pk for a in seen}) == len(seen) == 75
+    assert [a.deadline for a in seen] == sorted(a.deadline for a in seen)
