@@ -46,10 +46,13 @@ class PerRequest:
 
 @dataclass(frozen=True)
 class Expectation:
-    """What every response of a checking run must be."""
+    """What every response of a checking run must be: its status, a text in its body, and for a
+    redirect a text in its ``Location`` (a submission that lands on its confirmation page, not on a
+    page saying it was already submitted)."""
 
     status: int
     text: str | None
+    location: str | None = None
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Measurement:
     errors: dict[str, int]
     statuses: dict[str, int] = field(default_factory=dict)
     text_missing: int = 0
+    location_missing: int = 0
     last_item: int = -1  # the highest item a per-request scenario used (-1: none)
 
     @property
@@ -86,6 +90,8 @@ class Measurement:
         ]
         if self.text_missing:
             problems.append(f"{self.text_missing} responses without {expectation.text!r}")
+        if self.location_missing:
+            problems.append(f"{self.location_missing} redirects elsewhere than to {expectation.location!r}")
         if not self.statuses:
             problems.append("no response at all")
         return problems
@@ -106,12 +112,13 @@ function setup(thread)
 end
 %(response)s
 function done(summary, latency, requests)
-  local statuses, text_missing, last_item = {}, 0, -1
+  local statuses, text_missing, location_missing, last_item = {}, 0, 0, -1
   for _, thread in ipairs(nokor_threads) do
     for status, count in pairs(thread:get("nokor_statuses") or {}) do
       statuses[status] = (statuses[status] or 0) + count
     end
     text_missing = text_missing + (thread:get("nokor_text_missing") or 0)
+    location_missing = location_missing + (thread:get("nokor_location_missing") or 0)
     last_item = math.max(last_item, thread:get("nokor_item") or -1)
   end
   local parts = {}
@@ -122,10 +129,11 @@ function done(summary, latency, requests)
   io.write(string.format(
     '\\n%(marker)s{"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p90_us": %%d, "p99_us": %%d, '
     .. '"max_us": %%d, "mean_us": %%.1f, "errors": {"status": %%d, "connect": %%d, "read": %%d, '
-    .. '"write": %%d, "timeout": %%d}, "statuses": {%%s}, "text_missing": %%d, "last_item": %%d}\\n',
+    .. '"write": %%d, "timeout": %%d}, "statuses": {%%s}, "text_missing": %%d, '
+    .. '"location_missing": %%d, "last_item": %%d}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
     latency:percentile(99), latency.max, latency.mean, e.status, e.connect, e.read, e.write, e.timeout,
-    table.concat(parts, ", "), text_missing, last_item))
+    table.concat(parts, ", "), text_missing, location_missing, last_item))
 end
 """
 
@@ -151,13 +159,18 @@ end
 """
 
 _CHECKER = """
-nokor_statuses, nokor_text_missing = {}, 0
+nokor_statuses, nokor_text_missing, nokor_location_missing = {}, 0, 0
 local nokor_expected_text = %(text)s
+local nokor_expected_location = %(location)s
 function response(status, headers, body)
   local key = tostring(status)
   nokor_statuses[key] = (nokor_statuses[key] or 0) + 1
   if nokor_expected_text and not string.find(body or "", nokor_expected_text, 1, true) then
     nokor_text_missing = nokor_text_missing + 1
+  end
+  local location = headers["Location"] or headers["location"] or ""
+  if nokor_expected_location and not string.find(location, nokor_expected_location, 1, true) then
+    nokor_location_missing = nokor_location_missing + 1
   end
 end
 """
@@ -180,7 +193,10 @@ def build_script(
         }
     checker = ""
     if expectation is not None:
-        checker = _CHECKER % {"text": lua_string(expectation.text) if expectation.text else "nil"}
+        checker = _CHECKER % {
+            "text": lua_string(expectation.text) if expectation.text else "nil",
+            "location": lua_string(expectation.location) if expectation.location else "nil",
+        }
     return script + _REPORTER % {"response": checker, "marker": MARKER}
 
 
@@ -236,6 +252,7 @@ def parse_output(stdout: str, stderr: str, returncode: int) -> Measurement:
                 errors=data["errors"],
                 statuses=data["statuses"],
                 text_missing=data["text_missing"],
+                location_missing=data.get("location_missing", 0),
                 last_item=data.get("last_item", -1),
             )
     raise WrkFailed(f"wrk failed (exit {returncode}):\n{stdout}\n{stderr}")

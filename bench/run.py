@@ -318,7 +318,9 @@ class Bench:
         if missing:
             return self.skipped(scenario, f"no facts {', '.join(missing)} from a seed step")
         scenario = scenario.with_facts(self.facts)
-        expectation = Expectation(status=scenario.expect_status, text=scenario.expect_text)
+        expectation = Expectation(
+            status=scenario.expect_status, text=scenario.expect_text, location=scenario.expect_location
+        )
         warmup = self.load(scenario, self.options.warmup_s, expectation)
         problems = [f"warm-up: {p}" for p in warmup.unexpected(expectation)]
         measured = self.load(scenario, self.options.duration_s, None)

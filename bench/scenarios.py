@@ -80,7 +80,8 @@ class Scenario:
     """One thing to load.
 
     ``expect_status`` and ``expect_text`` are checked on every response of the warm-up run, so a session
-    that silently redirects to the sign-in page (a 302 that wrk would count as a success) fails loudly.
+    that silently redirects to the sign-in page (a 302 that wrk would count as a success) fails loudly;
+    ``expect_location``, a text the ``Location`` of every redirect must hold, does the same for a POST.
     ``lua`` returns wrk Lua that sets ``wrk.method``, ``wrk.body`` and ``wrk.headers``; it must not define
     ``setup``, ``request``, ``response`` or ``done``, which the harness uses to send each session's cookie
     and to collect results.
@@ -100,6 +101,7 @@ class Scenario:
     seed: tuple[str, ...] | None = None
     target: Target | None = None
     per_request: bool = False
+    expect_location: str | None = None
 
     def facts_needed(self) -> set[str]:
         """The seed facts ``path`` and ``expect_text`` name (``services``, ``cyber``…)."""
@@ -258,6 +260,7 @@ SCENARIOS: list[Scenario] = [
         "sent by the worker meanwhile). No PDF: documents are rendered on approval.",
         as_user="other_citizen",
         expect_status=302,
+        expect_location="/confirmation/",  # not "already submitted" (a draft used twice)
         lua=_submit_draft_lua,
         per_request=True,
         seed=SERVICES_SEED,

@@ -504,7 +504,6 @@ def _create_all(import_id: str, meta: dict[str, Any], importer: Any, checked: Ch
     step = max(1, total // 100)
     with assignments.hook_paused(), transaction.atomic():
         created: list[Any] = []
-        positions: dict[str, str] = {}
         for index, row in enumerate(checked.rows, start=1):
             user = staff_create(
                 by=importer,
@@ -512,11 +511,10 @@ def _create_all(import_id: str, meta: dict[str, Any], importer: Any, checked: Ch
                 full_name=row["name"],
                 password=None,  # unusable: the person chooses one with "Forgot your password?"
                 phone=row["phone"] or None,
+                position=row["position"],
                 roles=[(row["role"], checked.units[row["unit"]])],
             )
             created.append(user)
-            if row["position"]:
-                positions[str(user.pk)] = row["position"]
             if index % step == 0:
                 _set_status(import_id, processed=index)
         audit_record(
@@ -526,7 +524,6 @@ def _create_all(import_id: str, meta: dict[str, Any], importer: Any, checked: Ch
                 "import": import_id,
                 "file": meta["filename"],
                 "created": len(created),
-                "positions": positions,
             },
         )
         for rule in assignments.active_rules():

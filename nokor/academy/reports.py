@@ -50,12 +50,13 @@ def _prefixes_of(code: str) -> list[str]:
     return [""] + [code[:n] for n in (2, 4, 6) if len(code) >= n]
 
 
-FIGURES = ("enrolled", "completed", "passed", "overdue", "gain_sum", "gain_count")
+FIGURES = ("enrolled", "completed", "final_taken", "passed", "overdue", "gain_sum", "gain_count")
+COUNTS = ("enrolled", "completed", "final_taken", "passed", "overdue", "gain_count")
 CENT = Decimal("0.01")
 
 
 def _new_cell() -> dict[str, Any]:
-    return {"enrolled": 0, "completed": 0, "passed": 0, "overdue": 0, "gain_sum": Decimal(0), "gain_count": 0}
+    return {**dict.fromkeys(COUNTS, 0), "gain_sum": Decimal(0)}
 
 
 def _same(stored: list[Any], cell: dict[str, Any]) -> bool:
@@ -81,6 +82,7 @@ def stats_refresh(*, today: dt.date | None = None) -> int:
         .annotate(
             enrolled=Count("pk"),
             completed=Count("pk", filter=Q(status=Enrolment.Status.COMPLETED)),
+            final_taken=Count("pk", filter=Q(post_score__isnull=False)),
             passed=Count("pk", filter=Q(post_passed=True)),
             overdue=Count("pk", filter=Q(due_on__lt=today) & ~Q(status=Enrolment.Status.COMPLETED)),
             gain_sum=Sum(gain, filter=both),
@@ -91,7 +93,7 @@ def stats_refresh(*, today: dt.date | None = None) -> int:
     for row in grouped.iterator(chunk_size=5000):
         for prefix in _prefixes_of(row["unit_code"] or ""):
             cell = cells[(row["course_id"], prefix)]
-            for name in ("enrolled", "completed", "passed", "overdue", "gain_count"):
+            for name in COUNTS:
                 cell[name] += row[name]
             cell["gain_sum"] += Decimal(row["gain_sum"] or 0)
     for cell in cells.values():
@@ -136,6 +138,7 @@ def _rate(part: int, whole: int) -> Decimal | None:
 class Figures:
     enrolled: int = 0
     completed: int = 0
+    final_taken: int = 0
     passed: int = 0
     overdue: int = 0
     gain_sum: Decimal = Decimal(0)
@@ -146,6 +149,7 @@ class Figures:
         return cls(
             stats.enrolled,
             stats.completed,
+            stats.final_taken,
             stats.passed,
             stats.overdue,
             Decimal(stats.gain_sum),
@@ -156,6 +160,7 @@ class Figures:
         return Figures(
             self.enrolled + other.enrolled,
             self.completed + other.completed,
+            self.final_taken + other.final_taken,
             self.passed + other.passed,
             self.overdue + other.overdue,
             self.gain_sum + other.gain_sum,
@@ -166,6 +171,7 @@ class Figures:
         return Figures(
             self.enrolled - other.enrolled,
             self.completed - other.completed,
+            self.final_taken - other.final_taken,
             self.passed - other.passed,
             self.overdue - other.overdue,
             self.gain_sum - other.gain_sum,
@@ -178,8 +184,8 @@ class Figures:
 
     @property
     def pass_rate(self) -> Decimal | None:
-        # Out of everyone enrolled, until CourseUnitStats counts who took the final test (requested).
-        return _rate(self.passed, self.enrolled)
+        """Passed the final test, out of the people who took it (at least one attempt)."""
+        return _rate(self.passed, self.final_taken)
 
     @property
     def average_gain(self) -> Decimal | None:
@@ -193,6 +199,7 @@ class Figures:
             self.enrolled,
             self.completed,
             self.completion_rate,
+            self.final_taken,
             self.passed,
             self.pass_rate,
             self.overdue,
@@ -204,6 +211,7 @@ FIGURE_COLUMNS = [
     gettext_lazy("Enrolled"),
     gettext_lazy("Completed"),
     gettext_lazy("Completion rate (%)"),
+    gettext_lazy("Took the final test"),
     gettext_lazy("Passed the final test"),
     gettext_lazy("Pass rate (%)"),
     gettext_lazy("Overdue"),

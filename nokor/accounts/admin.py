@@ -58,7 +58,7 @@ class StaffCreationForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["email", "full_name", "phone"]
+        fields = ["email", "full_name", "phone", "position"]
 
     def clean_email(self):
         email = self.cleaned_data.get("email")
@@ -101,6 +101,7 @@ class UserAdmin(AuditedModelAdmin):
         "email",
         "phone",
         "full_name",
+        "position",
         "preferred_language",
         "is_staff",
         "is_active",
@@ -119,7 +120,9 @@ class UserAdmin(AuditedModelAdmin):
 
     def get_fields(self, request, obj=None):
         return (
-            ["email", "full_name", "phone", "password", "role", "unit_code"] if obj is None else self.fields
+            ["email", "full_name", "phone", "position", "password", "role", "unit_code"]
+            if obj is None
+            else self.fields
         )
 
     def get_inlines(self, request, obj):
@@ -134,6 +137,7 @@ class UserAdmin(AuditedModelAdmin):
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
             phone=form.cleaned_data.get("phone"),
+            position=form.cleaned_data.get("position", ""),
             password=form.cleaned_data["password"],
             roles=[(form.cleaned_data["role"], form.cleaned_data["unit_code"])],
         )

@@ -42,6 +42,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(_("phone number"), max_length=20, unique=True, null=True, blank=True)
     phone_verified = models.BooleanField(_("phone number verified"), default=False)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True, help_text=_("Staff: job title."))
     full_name_search = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=Language.choices, default=Language.KHMER

@@ -44,6 +44,7 @@ def staff_create(
     full_name: str,
     password: str,
     phone: str | None = None,
+    position: str = "",
     roles: list[tuple[str, Any]] = (),
 ) -> User:
     """Create a staff account (no self sign-up): verified e-mail, password to change at first sign-in,
@@ -53,6 +54,7 @@ def staff_create(
         password=password,
         full_name=full_name,
         phone=phone or None,
+        position=position,
         is_staff=True,
         must_change_password=True,
     )

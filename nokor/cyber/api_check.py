@@ -8,8 +8,9 @@ import datetime as dt
 import json
 from typing import Literal
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
 from nokor.core.text import strip_invisible
 from nokor.cyber import scamcheck
@@ -100,7 +101,6 @@ def _problem_response(description: str) -> dict:
 )
 def scam_check(
     request: HttpRequest,
-    response: HttpResponse,
     q: str | None = Query(None, description="The text to check."),  # noqa: B008
 ):
     retry_after = scamcheck.check_retry_after()
@@ -116,5 +116,11 @@ def scam_check(
     if q is None or not strip_invisible(q):
         return problem(400, "Bad Request", "Give the text to check in the q parameter.")
     result = scamcheck.check(q)
-    response["Cache-Control"] = "no-store"
-    return Status(200, result.public_data())
+    # public_data() gives exactly the fields of ScamCheckOut, in its order: rendered as it is, since
+    # validating it again through the schema would cost about as much as the (cached) lookup.
+    answer = HttpResponse(
+        json.dumps(result.public_data(), cls=DjangoJSONEncoder),
+        content_type="application/json; charset=utf-8",
+    )
+    answer["Cache-Control"] = "no-store"
+    return answer

@@ -45,7 +45,7 @@ class ConcurrentChange(ServiceError):
 def _locked(application: Application, expected_version: int | None) -> Application:
     current = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("service", "unit")
+        .select_related("service", "service_version", "unit", "applicant")
         .get(pk=application.pk)
     )
     if expected_version is not None and current.lock_version != expected_version:
@@ -162,14 +162,17 @@ def _store_attachment(
     )
 
 
-def responsible_unit(service: Service, answers: dict[str, Any]) -> AdministrativeUnit | None:
-    """The office that handles an application: the unit at the service's level above the address given."""
+def responsible_unit(
+    service: Service, answers: dict[str, Any], definition: dict | None = None
+) -> AdministrativeUnit | None:
+    """The office that handles an application: the unit at the service's level above the address given
+    (the routing question of ``definition``, the form answered; by default the service's current form)."""
     level = ResponsibleLevel(service.responsible_level)
     if level == ResponsibleLevel.NATIONAL:
         return None
-    routing_field = (
-        service.current_version.form_definition.get("routing_field") if service.current_version else None
-    )
+    if definition is None:
+        definition = service.current_version.form_definition if service.current_version else {}
+    routing_field = definition.get("routing_field")
     code = str(answers.get(routing_field) or "")
     _require(len(code) >= level.code_length, _("Give the address so we know which office handles it."))
     return AdministrativeUnit.objects.current().get(code=code[: level.code_length])
@@ -188,7 +191,9 @@ def application_submit(*, application: Application, by: Any) -> Application:
     year = today().year
     application.number = Sequence.next_value(f"application-{year}")
     application.reference = make_reference(year, application.number)
-    application.unit = responsible_unit(application.service, application.answers)
+    application.unit = responsible_unit(
+        application.service, application.answers, application.service_version.form_definition
+    )
     application.submitted_at = now
     application.deadline = add_working_days(today(), application.service.processing_days)
     application.status = Status.SUBMITTED

@@ -77,7 +77,7 @@ def test_a_good_file_is_checked_then_imported_with_roles(login, administrator, u
     assert (assignment.role, assignment.unit.code) == (Role.SERVICE_SUPERVISOR, "080101")
     event = AuditEvent.objects.get(action="academy.staff_import")
     assert event.actor == administrator and event.details["created"] == 3
-    assert event.details["positions"][str(dara.pk)] == "Deputy chief of office"
+    assert dara.position == "Deputy chief of office"
     assert AuditEvent.objects.filter(action="staff.create", actor=administrator).count() == 3
     told = Message.objects.get(user=dara, event="staff.imported", channel=Channel.EMAIL)
     assert f"https://nokor.example.gov.kh{reverse('account_reset_password')}" in told.body

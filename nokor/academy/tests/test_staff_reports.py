@@ -46,7 +46,7 @@ def enrol(course, unit_code, *, status="enrolled", passed=False, pre=None, post=
 def figures(staff_course, course, units):
     done = {"status": "completed", "passed": True}
     enrol(staff_course, "0801", **done, pre=Decimal(40), post=Decimal(90))
-    enrol(staff_course, "0801", status="in_progress", overdue=True)
+    enrol(staff_course, "0801", status="in_progress", overdue=True, post=Decimal(50))  # failed the final
     enrol(staff_course, "080101", **done, pre=Decimal(60), post=Decimal(80))
     enrol(staff_course, "08")
     enrol(staff_course, "17", **done, pre=Decimal(50), post=Decimal(70))
@@ -65,10 +65,12 @@ def cell(course, code):
 def test_the_figures_count_each_unit_and_everything_under_it(figures):
     staff = figures["staff"]
     country = cell(staff, "")
-    assert (country.enrolled, country.completed, country.passed, country.overdue) == (7, 3, 3, 1)
+    assert (country.enrolled, country.completed, country.final_taken, country.passed) == (7, 3, 4, 3)
+    assert country.overdue == 1
     assert (country.gain_sum, country.gain_count) == (Decimal(90), 3)
     kandal = cell(staff, "08")
     assert (kandal.enrolled, kandal.completed, kandal.overdue, kandal.level) == (4, 2, 1, 1)
+    assert (kandal.final_taken, kandal.passed) == (3, 2)
     assert cell(staff, "0801").enrolled == 3 and cell(staff, "0801").level == 2
     assert cell(staff, "080101").enrolled == 1
     assert cell(figures["public"], "").enrolled == 1
@@ -79,21 +81,15 @@ def test_the_report_drills_down_from_the_country_to_provinces_districts_and_comm
     with translation.override("en"):
         country = reports.completion_report(user=trainer, course=staff, unit_code="")
         kandal = reports.completion_report(user=trainer, course=staff, unit_code="08")
+    # Pass rate: passed out of those who took the final test (nobody took it: no rate, not 0 %).
     assert [row.cells() for row in country.all_rows()] == [
-        ["Kandal", 4, 2, Decimal("50.0"), 2, Decimal("50.0"), 1, Decimal("35.0")],
-        ["Siem Reap", 2, 1, Decimal("50.0"), 1, Decimal("50.0"), 0, Decimal("20.0")],
-        [
-            "Without a unit (the public and nationwide staff)",
-            1,
-            0,
-            Decimal("0.0"),
-            0,
-            Decimal("0.0"),
-            0,
-            None,
-        ],
-        ["Total, whole country", 7, 3, Decimal("42.9"), 3, Decimal("42.9"), 1, Decimal("30.0")],
+        ["Kandal", 4, 2, Decimal("50.0"), 3, 2, Decimal("66.7"), 1, Decimal("35.0")],
+        ["Siem Reap", 2, 1, Decimal("50.0"), 1, 1, Decimal("100.0"), 0, Decimal("20.0")],
+        ["Without a unit (the public and nationwide staff)", 1, 0, Decimal("0.0"), 0, 0, None, 0, None],
+        ["Total, whole country", 7, 3, Decimal("42.9"), 4, 3, Decimal("75.0"), 1, Decimal("30.0")],
     ]
+    with translation.override("en"):
+        assert country.columns[4:7] == ["Took the final test", "Passed the final test", "Pass rate (%)"]
     assert country.rows[0].drill_url == "?course=staff-basics&unit=08"
     assert [(row.label, row.figures.enrolled) for row in kandal.rows] == [
         ("Kandal Stueng", 3),
@@ -226,3 +222,13 @@ def test_a_refresh_replaces_the_figures(figures):
     reports.stats_refresh()
     assert not CourseUnitStats.objects.filter(course=staff, unit_code="17").exists()
     assert cell(staff, "").enrolled == 5
+
+
+def test_a_failed_final_test_lowers_the_pass_rate_after_the_next_refresh(trainer, figures):
+    staff = figures["staff"]
+    Enrolment.objects.filter(course=staff, unit_code="1701").update(post_score=Decimal(40))
+    assert reports.stats_refresh() == 3  # the commune's district, its province and the country
+    assert (cell(staff, "17").final_taken, cell(staff, "17").passed) == (2, 1)
+    siem_reap = reports.completion_report(user=trainer, course=staff, unit_code="17")
+    assert siem_reap.total.figures.pass_rate == Decimal("50.0")
+    assert siem_reap.total.figures.completion_rate == Decimal("50.0")

@@ -27,7 +27,9 @@ def seeded(request, settings, catalogue, officer_kandal, other_citizen):
     settings.DEMO = True
     out = io.StringIO()
     call_command("seed_scale", "--applications", str(request.param), stdout=out)
-    facts = json.loads(next(line for line in out.getvalue().splitlines() if line.startswith(FACTS))[10:])
+    facts = json.loads(
+        next(line for line in out.getvalue().splitlines() if line.startswith(FACTS)).removeprefix(FACTS)
+    )
     Application.objects.filter(status=Status.APPROVED).exclude(pk=facts["services"]["application_id"]).update(
         status=Status.IN_REVIEW
     )

@@ -13,9 +13,10 @@ same transaction; unique indexes stay); the sightings always keep theirs, so the
 way production's does. While seeding, the tables being loaded are locked: seed before serving.
 
 **Tops up, never duplicates.** ``--applications N`` means "at least N applications": the missing ones
-are added (none when N are there already); the same for ``--reports N``. The rows the benchmark
-scenarios use (the provincial officer's application, complete drafts for the submit scenario, an issued
-document, a listed phone number) are made once and found again on the next run.
+are added (none when N are there already); the same for ``--reports N``. The records the benchmark
+scenarios open (the provincial officer's application, an issued document, complete drafts for the
+submit scenario) are made once and found again on the next run; the listed phone number it checks is
+the most reported one.
 
 The last line of the output is ``NOKOR_SEED {json}``: what the benchmark harness (``bench/run.py``)
 needs to know (paths of seeded records, rows written, seconds, bytes per sighting). Demo and benchmark
@@ -65,6 +66,7 @@ class BulkLoader:
         """Write ``rows`` into ``model``'s table; returns how many were (or, streaming, will be) written."""
         rows = rows if isinstance(rows, list) else list(rows)
         fields = [model._meta.get_field(name) for name in columns]
+        rows, fields = self._with_defaults(model, fields, rows)
         table = connection.ops.quote_name(model._meta.db_table)
         names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
         if connection.vendor == "postgresql":
@@ -74,12 +76,40 @@ class BulkLoader:
                     raise self._error
                 self._jobs.put(job)
             else:
+                connection.ensure_connection()
                 self._copy(connection.connection, *job)
         else:
             self._insert(table, names, fields, rows)
         self.counts[model._meta.label] += len(rows)
         self.tables.add(model._meta.db_table)
         return len(rows)
+
+    @staticmethod
+    def _with_defaults(
+        model: type[models.Model], fields: list[models.Field], rows: list[Sequence[Any]]
+    ) -> tuple[list[Sequence[Any]], list[models.Field]]:
+        """The rows completed with the default of every required column they do not give (a column
+        added to a model later needs no change here: the database would refuse its missing value)."""
+        given = {field.column for field in fields}
+        extra = [
+            field
+            for field in model._meta.concrete_fields
+            if field.column not in given and not field.null and not field.primary_key
+        ]
+        if not extra:
+            return rows, fields
+        fixed = [None if callable(field.default) else field.get_default() for field in extra]
+        completed = [
+            (
+                *row,
+                *(
+                    field.get_default() if callable(field.default) else value
+                    for field, value in zip(extra, fixed, strict=True)
+                ),
+            )
+            for row in rows
+        ]
+        return completed, [*fields, *extra]
 
     @contextmanager
     def streaming(self) -> Iterator[None]:
