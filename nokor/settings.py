@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "nokor.services",
     "nokor.cyber",
     "nokor.academy",
+    "nokor.infrastructure",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,13 @@ TASKS = {
     }
 }
 WORKER_HEARTBEAT_SECONDS = env_int("NOKOR_WORKER_HEARTBEAT_SECONDS", 10)
+
+# --- Uptime monitors (nokor/infrastructure/monitoring.py) ------------------------------------------
+INFRA_CHECK_RETENTION_DAYS = env_int("NOKOR_CHECK_RETENTION_DAYS", 7)  # raw checks; roll-ups stay
+INFRA_CHECK_THREADS = env_int("NOKOR_CHECK_THREADS", 16)  # probes run at once by one worker
+INFRA_CHECK_BUDGET_SECONDS = env_int("NOKOR_CHECK_BUDGET_SECONDS", 40)  # per run; the rest waits a minute
+INFRA_STATUS_CACHE_SECONDS = env_int("NOKOR_STATUS_CACHE_SECONDS", 30)
+INFRA_MONITOR_CA_FILE = env_str("NOKOR_MONITOR_CA_FILE", "") or None  # extra trusted CAs (PEM)
 
 # --- Issued documents ----------------------------------------------------------------------------
 # PEM files of the key that signs issued documents, its certificate and the CA chain (production: from

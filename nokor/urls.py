@@ -24,6 +24,7 @@ urlpatterns = [
     path("services/", include("nokor.services.urls")),
     path("cyber/", include("nokor.cyber.urls")),
     path("academy/", include("nokor.academy.urls")),
+    path("infrastructure/", include("nokor.infrastructure.urls")),
     path("", include("nokor.geography.urls")),
     path("api/v1/", guard(API, api.urls)),
     path(settings.ADMIN_URL, guard(STAFF, admin.site.urls)),

@@ -15,40 +15,36 @@ before any staff page. The new staff are then enrolled at once by the active ass
 The upload and its progress live in private storage under ``academy/imports/<id>/`` (``meta.json``
 written once, ``status.json`` rewritten as the background task advances, the file itself), not in the
 database: the progress must be readable while the import's single transaction is still open. Only the
-person who uploaded a file can see its import; files are deleted after ``KEEP_DAYS`` days.
+person who uploaded a file can see its import; files are deleted after ``KEEP_DAYS`` days. The storage,
+file reading and background run are the shared ones of ``nokor.core.tabular_import``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import logging
 import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from nokor.accounts.adapter import normalize_phone
 from nokor.accounts.models import User
 from nokor.accounts.roles import Role
 from nokor.audit.services import audit_record
+from nokor.core import tabular_import
+from nokor.core.tabular_import import ImportFileError, ImportStore
 from nokor.core.tasks import enqueue
-from nokor.core.text import latin_digits, normalize_for_search, strip_invisible
+from nokor.core.text import latin_digits, normalize_for_search
 from nokor.geography.models import AdministrativeUnit
 
 logger = logging.getLogger(__name__)
@@ -78,81 +74,24 @@ SAMPLE = [
 ]
 
 
-class StaffImportError(ValueError):
-    """The file cannot be taken (the message is shown)."""
-
-
-# --------------------------------------------------------------------------------------------------
-# Storage of an import
-# --------------------------------------------------------------------------------------------------
-def _path(import_id: str, name: str) -> str:
-    return f"{ROOT}/{uuid.UUID(str(import_id))}/{name}"
-
-
-def _write_json(name: str, data: dict[str, Any]) -> None:
-    payload = json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
-    try:
-        target = default_storage.path(name)
-    except NotImplementedError:  # remote storage: replace the object
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        default_storage.save(name, ContentFile(payload))
-        return
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    temporary = f"{target}.{uuid.uuid4().hex}.tmp"
-    with open(temporary, "wb") as handle:
-        handle.write(payload)
-    os.replace(temporary, target)  # readers see the old or the new status, never half of one
-
-
-def _read_json(name: str) -> dict[str, Any] | None:
-    try:
-        with default_storage.open(name, "rb") as handle:
-            return json.loads(handle.read().decode("utf-8"))
-    except (FileNotFoundError, OSError, ValueError):
-        return None
-
-
-def _status(import_id: str) -> dict[str, Any]:
-    return _read_json(_path(import_id, "status.json")) or {"state": "queued", "processed": 0, "total": 0}
-
-
-def _set_status(import_id: str, **changes: Any) -> dict[str, Any]:
-    """Update the small status file (the rows' outcomes, large, go to their own file once per phase)."""
-    if "rows" in changes:
-        _write_json(_path(import_id, "rows.json"), {"rows": changes.pop("rows")})
-    status = {**_status(import_id), **changes, "updated_at": timezone.now().isoformat()}
-    _write_json(_path(import_id, "status.json"), status)
-    return status
+# The shared import error: its argument is a code, turned into a message by error_message.
+StaffImportError = ImportFileError
+STORE = ImportStore(ROOT)
 
 
 def import_rows(import_id: str) -> list[dict[str, Any]]:
     """The outcome of every row of the last check (empty before the check has run)."""
-    return (_read_json(_path(import_id, "rows.json")) or {}).get("rows", [])
+    return STORE.rows(import_id)
 
 
 # --------------------------------------------------------------------------------------------------
 # Reading a file
 # --------------------------------------------------------------------------------------------------
-def _header_key(value: Any) -> str | None:
-    text = normalize_for_search(str(value or "")).replace("_", " ").strip()
-    for key, names in HEADERS.items():
-        if text in {normalize_for_search(name).replace("_", " ") for name in names}:
-            return key
-    return None
-
-
 def _cell_text(value: Any, column: str) -> str:
     """A cell as text. Spreadsheets turn 012345678 into the number 12345678 and 08 into 8 (also in the
     CSV files they save): a phone number of bare digits gets its leading 0 back, a unit code its
     leading zero to an even length."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    text = strip_invisible(str(value))
+    text = tabular_import.cell_text(value)
     digits = latin_digits(text)
     if column == "phone" and digits.isdigit() and not digits.startswith(("0", "855")):
         return "0" + digits
@@ -161,66 +100,20 @@ def _cell_text(value: Any, column: str) -> str:
     return text
 
 
-def _rows_csv(data: bytes) -> Iterator[list[Any]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise StaffImportError("encoding") from exc
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    yield from csv.reader(io.StringIO(text), dialect)
-
-
-def _rows_xlsx(data: bytes) -> Iterator[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise StaffImportError("unreadable") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        workbook.close()
+def _check_columns(found: list[str]) -> None:
+    missing = [key for key in ("name", "unit") if key not in found]
+    if "email" not in found and "phone" not in found:
+        missing.append("email")
+    if missing:
+        raise StaffImportError("columns:" + ",".join(missing))
 
 
 def read_file(data: bytes, kind: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The columns found and the non-empty rows as (row number in the file, {column: text}). Raises
     StaffImportError with a code for a file that cannot be used at all."""
-    reader = _rows_csv(data) if kind == "csv" else _rows_xlsx(data)
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise StaffImportError("empty")
-        columns = [_header_key(value) for value in header]
-        found = [key for key in columns if key]
-        missing = [key for key in ("name", "unit") if key not in found]
-        if "email" not in found and "phone" not in found:
-            missing.append("email")
-        if missing:
-            raise StaffImportError("columns:" + ",".join(missing))
-        rows = []
-        for number, values in enumerate(reader, start=2):
-            row = {
-                key: _cell_text(value, key)
-                for key, value in zip(columns, values, strict=False)
-                if key is not None
-            }
-            if not any(row.values()):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise StaffImportError("too_many")
-            rows.append((number, row))
-    except csv.Error as exc:
-        raise StaffImportError("unreadable") from exc
-    if not rows:
-        raise StaffImportError("empty")
-    return found, rows
+    return tabular_import.read_table(
+        data, kind, headers=HEADERS, check_columns=_check_columns, cell=_cell_text, max_rows=MAX_ROWS
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -238,8 +131,7 @@ def _role_names() -> dict[str, str]:
 
 
 def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+    return tabular_import.chunks(values, size)
 
 
 @dataclass
@@ -251,7 +143,7 @@ class Checked:
 
     @property
     def error_count(self) -> int:
-        return sum(1 for row in self.rows if row["errors"])
+        return tabular_import.error_count(self.rows)
 
 
 def check_rows(rows: list[tuple[int, dict[str, str]]], *, prefixes: set[str], default_role: str) -> Checked:
@@ -385,12 +277,6 @@ def error_message(code: str, params: dict[str, Any]) -> str:
     return message % params if params and "%(" in message else message
 
 
-def _file_error(code: str) -> dict[str, Any]:
-    if code.startswith("columns:"):
-        return {"code": "columns", "params": {"columns": code.split(":", 1)[1].split(",")}}
-    return {"code": code, "params": {}}
-
-
 # --------------------------------------------------------------------------------------------------
 # The use cases
 # --------------------------------------------------------------------------------------------------
@@ -407,18 +293,7 @@ def import_start(*, by: Any, filename: str, data: bytes, default_role: str) -> s
         raise StaffImportError("too_big")
     if default_role not in IMPORTABLE_ROLES:
         raise StaffImportError("role")
-    import_id = str(uuid.uuid4())
-    default_storage.save(_path(import_id, f"source{extension}"), ContentFile(data))
-    meta = {
-        "id": import_id,
-        "by": by.pk,
-        "filename": os.path.basename(filename)[:200],
-        "kind": EXTENSIONS[extension],
-        "default_role": default_role,
-        "created_at": timezone.now().isoformat(),
-    }
-    _write_json(_path(import_id, "meta.json"), meta)
-    _set_status(import_id, state="queued", dry_run=True, processed=0, total=0)
+    import_id = STORE.create(by=by, filename=filename, data=data, default_role=default_role)
     from nokor.academy import tasks
 
     enqueue(tasks.staff_import_run, import_id, True)
@@ -427,21 +302,16 @@ def import_start(*, by: Any, filename: str, data: bytes, default_role: str) -> s
 
 def import_get(*, user: Any, import_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The meta data and status of an import — only for the person who uploaded it (404 otherwise)."""
-    try:
-        meta = _read_json(_path(import_id, "meta.json"))
-    except ValueError:
-        meta = None
-    if meta is None or meta.get("by") != user.pk or not import_prefixes(user):
+    if not import_prefixes(user):
         raise Http404
-    return meta, _status(import_id)
+    return STORE.get(user=user, import_id=import_id)
 
 
 def import_confirm(*, by: Any, import_id: str) -> None:
     """Queue the real import of a file whose dry run found no error."""
-    _meta, status = import_get(user=by, import_id=import_id)
-    if status.get("state") != "checked" or status.get("errors"):
-        raise StaffImportError("not_ready")
-    _set_status(import_id, state="queued", dry_run=False, processed=0)
+    if not import_prefixes(by):
+        raise Http404
+    STORE.confirm(by=by, import_id=import_id)
     from nokor.academy import tasks
 
     enqueue(tasks.staff_import_run, import_id, False)
@@ -450,59 +320,26 @@ def import_confirm(*, by: Any, import_id: str) -> None:
 def import_run(*, import_id: str, dry_run: bool) -> str:
     """The background task's work: read, check every row, and (not a dry run, no error) create every
     account in one transaction. Progress and result go to the status file; returns the final state."""
-    meta = _read_json(_path(import_id, "meta.json"))
-    if meta is None:
-        return "missing"
-    if not dry_run and _status(import_id).get("state") == "done":
-        return "done"  # a re-run after a worker died once the import had committed
-    importer = User.objects.filter(pk=meta["by"], is_active=True).first()
-    if importer is None:
-        _set_status(import_id, state="failed", file_error={"code": "failed", "params": {}})
-        return "failed"
-    _set_status(import_id, state="checking", dry_run=dry_run, processed=0, total=0)
-    try:
-        with default_storage.open(
-            _path(import_id, f"source.{'csv' if meta['kind'] == 'csv' else 'xlsx'}")
-        ) as f:
-            data = f.read()
-        _columns, rows = read_file(data, meta["kind"])
-    except StaffImportError as error:
-        _set_status(import_id, state="failed", file_error=_file_error(str(error)), rows=[], errors=0)
-        return "failed"
-    checked = check_rows(rows, prefixes=import_prefixes(importer), default_role=meta["default_role"])
-    errors = checked.error_count
-    if dry_run or errors:
-        _set_status(
-            import_id,
-            state="checked" if dry_run else "failed",
-            file_error={"code": "changed", "params": {}} if not dry_run else None,
-            rows=checked.rows,
-            errors=errors,
-            total=len(checked.rows),
-            processed=len(checked.rows) if dry_run else 0,
-        )
-        return "checked" if dry_run else "failed"
-    _set_status(
-        import_id, state="importing", total=len(checked.rows), processed=0, rows=checked.rows, errors=0
+    return tabular_import.run_import(
+        STORE,
+        import_id,
+        dry_run=dry_run,
+        importer=lambda meta: User.objects.filter(pk=meta["by"], is_active=True).first(),
+        read=lambda data, kind: read_file(data, kind)[1],
+        check=lambda meta, importer, rows: check_rows(
+            rows, prefixes=import_prefixes(importer), default_role=meta["default_role"]
+        ),
+        write=_create_all,
     )
-    try:
-        created = _create_all(import_id, meta, importer, checked)
-    except Exception:
-        logger.exception("staff import %s failed; rolled back", import_id)
-        _set_status(import_id, state="failed", file_error={"code": "failed", "params": {}}, processed=0)
-        return "failed"
-    _set_status(import_id, state="done", processed=len(checked.rows), created=created)
-    return "done"
 
 
-def _create_all(import_id: str, meta: dict[str, Any], importer: Any, checked: Checked) -> int:
+def _create_all(meta: dict[str, Any], importer: Any, checked: Checked, progress: Any) -> int:
+    """Create every account (inside the import's transaction), enrol them, and tell each one."""
     from nokor.academy import assignments
     from nokor.accounts.services import staff_create
     from nokor.notifications.services import notify
 
-    total = len(checked.rows)
-    step = max(1, total // 100)
-    with assignments.hook_paused(), transaction.atomic():
+    with assignments.hook_paused():
         created: list[Any] = []
         for index, row in enumerate(checked.rows, start=1):
             user = staff_create(
@@ -515,13 +352,12 @@ def _create_all(import_id: str, meta: dict[str, Any], importer: Any, checked: Ch
                 roles=[(row["role"], checked.units[row["unit"]])],
             )
             created.append(user)
-            if index % step == 0:
-                _set_status(import_id, processed=index)
+            progress(index)
         audit_record(
             action="academy.staff_import",
             actor=importer,
             details={
-                "import": import_id,
+                "import": meta["id"],
                 "file": meta["filename"],
                 "created": len(created),
             },
@@ -541,31 +377,9 @@ def _create_all(import_id: str, meta: dict[str, Any], importer: Any, checked: Ch
 
 def imports_purge(*, now: dt.datetime | None = None) -> int:
     """Delete the files of imports older than KEEP_DAYS days; returns how many imports were removed."""
-    now = now or timezone.now()
-    try:
-        folders, _files = default_storage.listdir(ROOT)
-    except (FileNotFoundError, NotImplementedError):
-        return 0
-    removed = 0
-    for folder in folders:
-        meta = _read_json(f"{ROOT}/{folder}/meta.json") or {}
-        created = meta.get("created_at")
-        if created and dt.datetime.fromisoformat(created) > now - dt.timedelta(days=KEEP_DAYS):
-            continue
-        _subfolders, files = default_storage.listdir(f"{ROOT}/{folder}")
-        for name in files:
-            default_storage.delete(f"{ROOT}/{folder}/{name}")
-        try:
-            os.rmdir(default_storage.path(f"{ROOT}/{folder}"))
-        except (NotImplementedError, OSError):
-            pass
-        removed += 1
-    return removed
+    return STORE.purge(keep_days=KEEP_DAYS, now=now)
 
 
 def sample_csv() -> bytes:
     """A file to start from, with the header row and one example."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    csv.writer(out).writerows(SAMPLE)
-    return out.getvalue().encode("utf-8")
+    return tabular_import.sample_csv(SAMPLE)

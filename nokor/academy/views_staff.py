@@ -20,6 +20,7 @@ from nokor.academy.forms_staff import ImportForm, RuleForm
 from nokor.academy.models import REPORT_VIEWERS, TRAINERS, AssignmentRule, Course, Enrolment
 from nokor.accounts.roles import Role
 from nokor.audit.services import audit_record, audit_view
+from nokor.core import tabular_import
 from nokor.core.access import get_for_user, rule, staff_with
 
 TRAINER_PAGES = staff_with(*TRAINERS)
@@ -317,8 +318,8 @@ def import_status(request: HttpRequest, import_id) -> HttpResponse:
     """Progress of an import (htmx polls this page; without JavaScript it refreshes itself), then the
     outcome of every row, and the button that imports for real when all rows are good."""
     meta, status = imports.import_get(user=request.user, import_id=str(import_id))
-    state = status.get("state", "queued")
-    running = state in ("queued", "checking", "importing")
+    state_context = tabular_import.status_context(status, imports.error_message)
+    running = state_context["running"]
     only_errors = request.GET.get("only") == "errors"
     outcomes = [] if running else imports.import_rows(str(import_id))
     shown = [row for row in outcomes if row["errors"]] if only_errors else outcomes
@@ -341,20 +342,23 @@ def import_status(request: HttpRequest, import_id) -> HttpResponse:
                 "problems": problems,
             }
         )
-    file_error = status.get("file_error")
     context = {
+        **state_context,
         "meta": meta,
         "status": status,
-        "state": state,
-        "running": running,
-        "percent": round(100 * status.get("processed", 0) / status["total"]) if status.get("total") else None,
-        "file_error": imports.error_message(file_error["code"], file_error["params"]) if file_error else "",
         "rows": rows,
         "page_obj": page_obj,
         "only_errors": only_errors,
-        "error_count": status.get("errors", 0),
         "row_count": len(outcomes),
-        "error_summary": bool(file_error or status.get("errors")),
+        "columns": [
+            _("Row"),
+            _("Name"),
+            _("E-mail"),
+            _("Phone"),
+            _("Unit"),
+            _("Position"),
+            _("Role"),
+        ],
     }
     return _private(render(request, "academy/staff/import_status.html", context))
 

@@ -25,4 +25,8 @@ EVENTS: dict[str, object] = {
     "academy.due_soon": _("Your mandatory training is due soon"),
     "academy.overdue": _("Your mandatory training is overdue"),
     "staff.imported": _("A staff account was created for you from a staff list"),
+    "infrastructure.incident_opened": _("A monitored service is down (to the system's accountable person)"),
+    "infrastructure.incident_resolved": _(
+        "A monitored service works again (to the system's accountable person)"
+    ),
 }

@@ -19,6 +19,7 @@ DEMO_MODULES = [
     "nokor.services.demo",
     "nokor.cyber.demo",
     "nokor.academy.demo",
+    "nokor.infrastructure.demo",
 ]
 
 

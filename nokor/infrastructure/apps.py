@@ -1,0 +1,22 @@
+import importlib
+import importlib.util
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InfrastructureConfig(AppConfig):
+    name = "nokor.infrastructure"
+    label = "infrastructure"
+    verbose_name = _("Infrastructure")
+
+    def ready(self) -> None:
+        from nokor.core.navigation import MenuEntry, register
+
+        register(MenuEntry("infrastructure:sites", _("Offices"), position=40))
+        register(MenuEntry("infrastructure:assets", _("Assets"), position=41))
+        register(MenuEntry("infrastructure:systems", _("Digital systems"), position=42))
+
+        # The monitors' and risks' menu entries live with them (written separately).
+        if importlib.util.find_spec("nokor.infrastructure.menu_monitoring") is not None:
+            importlib.import_module("nokor.infrastructure.menu_monitoring")
