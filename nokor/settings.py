@@ -176,7 +176,9 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["email", "phone", "password1*", "password2*"]
 # allauth wants one login field required; our sign-up form requires one of e-mail or phone instead.
-SILENCED_SYSTEM_CHECKS = ["account.W001"]
+# models.W040: the officer queue's covering indexes (INCLUDE columns) are a PostgreSQL feature; on the
+# embedded SQLite they are plain indexes, which is all SQLite needs at its scale.
+SILENCED_SYSTEM_CHECKS = ["account.W001", "models.W040"]
 # "optional" because a citizen may sign up with a phone number only; AccountGuardMiddleware still keeps
 # every signed-in page but the verification ones closed until an e-mail or phone number is verified.
 ACCOUNT_EMAIL_VERIFICATION = "optional"
@@ -270,6 +272,8 @@ TASKS = {
 }
 WORKER_HEARTBEAT_SECONDS = env_int("NOKOR_WORKER_HEARTBEAT_SECONDS", 10)
 
+# --- Infrastructure --------------------------------------------------------------------------------
+INFRA_USABLE_MIN_MBPS = env_int("NOKOR_USABLE_MIN_MBPS", 2)  # an office's link below this is not usable
 # --- Uptime monitors (nokor/infrastructure/monitoring.py) ------------------------------------------
 INFRA_CHECK_RETENTION_DAYS = env_int("NOKOR_CHECK_RETENTION_DAYS", 7)  # raw checks; roll-ups stay
 INFRA_CHECK_THREADS = env_int("NOKOR_CHECK_THREADS", 16)  # probes run at once by one worker
@@ -370,6 +374,10 @@ CYBER_REPORT_RATE_LIMIT = env_int("NOKOR_CYBER_REPORT_RATE_LIMIT", 20)
 CYBER_STATUS_RATE_LIMIT = env_int("NOKOR_CYBER_STATUS_RATE_LIMIT", 10)
 # Freeze requests: minutes a bank or e-wallet has to answer (the "golden hour" after the request).
 CYBER_FREEZE_ANSWER_MINUTES = env_int("NOKOR_CYBER_FREEZE_ANSWER_MINUTES", 60)
+# Seconds a scam-check answer is reused; any new report, verdict or allow-list change clears it at once.
+CYBER_CHECK_CACHE_SECONDS = env_int("NOKOR_CYBER_CHECK_CACHE_SECONDS", 60)
+# Days before a mandatory course's due date when the learner is reminded.
+ACADEMY_REMINDER_DAYS = (7, 1)
 
 METRICS_ALLOWED_IPS = env_list("NOKOR_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 

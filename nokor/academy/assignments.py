@@ -441,7 +441,7 @@ def connect_signals() -> None:
 # --------------------------------------------------------------------------------------------------
 def reminder_days() -> tuple[int, ...]:
     """Days before the due date when a reminder goes out (setting ACADEMY_REMINDER_DAYS, default 7 and 1)."""
-    days = getattr(settings, "ACADEMY_REMINDER_DAYS", (7, 1))
+    days = settings.ACADEMY_REMINDER_DAYS
     return tuple(sorted({int(day) for day in days if int(day) >= 0}, reverse=True))
 
 

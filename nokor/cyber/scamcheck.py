@@ -372,7 +372,7 @@ GENERATION_KEY = "cyber:check:generation"
 
 def cache_seconds() -> int:
     """How long a check's answer is read from the cache (0: never cached)."""
-    return max(0, int(getattr(settings, "CYBER_CHECK_CACHE_SECONDS", 60)))
+    return max(0, int(settings.CYBER_CHECK_CACHE_SECONDS))
 
 
 def _new_generation() -> str:

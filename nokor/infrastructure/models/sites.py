@@ -22,7 +22,7 @@ INFRA_VIEW = INFRA_CHANGE | {Role.AUDITOR}
 
 def usable_min_mbps() -> Decimal:
     """Below this bandwidth a link does not count as usable (setting NOKOR_USABLE_MIN_MBPS, default 2)."""
-    return Decimal(str(getattr(settings, "NOKOR_USABLE_MIN_MBPS", 2)))
+    return Decimal(str(settings.INFRA_USABLE_MIN_MBPS))
 
 
 class Site(models.Model):

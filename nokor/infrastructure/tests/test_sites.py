@@ -60,7 +60,7 @@ def test_usable_connectivity_rule_matches_row_and_query(units, link_type, contra
 
 
 def test_the_minimum_bandwidth_is_a_setting(units, settings):
-    settings.NOKOR_USABLE_MIN_MBPS = 20
+    settings.INFRA_USABLE_MIN_MBPS = 20
     link = make_link(make_site(units["080101"]), contracted=10)
     assert not link.is_usable
 
