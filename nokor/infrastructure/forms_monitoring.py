@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nokor.infrastructure.checks import split_host_port
 from nokor.infrastructure.models import DigitalSystem, MaintenanceWindow, Monitor, Risk, Site
+from nokor.infrastructure.monitoring import MONITOR_FIELDS
 
 
 class MonitorForm(forms.ModelForm):
@@ -14,23 +15,7 @@ class MonitorForm(forms.ModelForm):
 
     class Meta:
         model = Monitor
-        fields = [
-            "name",
-            "system",
-            "kind",
-            "target",
-            "expected_status",
-            "keyword",
-            "tls_warning_days",
-            "interval_seconds",
-            "timeout_seconds",
-            "failure_threshold",
-            "success_threshold",
-            "is_public",
-            "public_name_km",
-            "public_name_en",
-            "is_active",
-        ]
+        fields = list(MONITOR_FIELDS)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
