@@ -28,8 +28,13 @@ def latin_digits(value: str) -> str:
     return value.translate(_KHMER_TO_LATIN_DIGITS)
 
 
-def in_language(km: str, en: str) -> str:
-    """The English text on English pages when there is one, else the Khmer (Khmer is the default)."""
+def current_language() -> str:
+    """``"en"`` on English pages, else ``"km"`` (Khmer is the default)."""
     from django.utils.translation import get_language
 
-    return en if (get_language() or "km").startswith("en") and en else km
+    return "en" if (get_language() or "km").startswith("en") else "km"
+
+
+def in_language(km: str, en: str) -> str:
+    """The English text on English pages when there is one, else the Khmer (Khmer is the default)."""
+    return en if en and current_language() == "en" else km

@@ -50,7 +50,7 @@ from nokor.accounts.adapter import normalize_phone
 from nokor.audit.services import audit_record
 from nokor.core import throttle
 from nokor.core.models import Sequence
-from nokor.core.text import latin_digits, strip_invisible
+from nokor.core.text import current_language, latin_digits, strip_invisible
 from nokor.cyber.models import (
     AllowListEntry,
     Category,
@@ -685,10 +685,6 @@ def report_add_information(
 # --------------------------------------------------------------------------------------------------
 # Telling the reporter
 # --------------------------------------------------------------------------------------------------
-def _language() -> str:
-    return "en" if (translation.get_language() or settings.LANGUAGE_CODE).startswith("en") else "km"
-
-
 def _tell_reporter(report: Report, event: str, key: str, context: dict[str, Any]) -> None:
     """The account's channels when the report was filed signed in; otherwise the e-mail and phone the
     reporter gave (in the language they used), or nobody when they gave none."""
@@ -710,7 +706,7 @@ def _tell_reporter(report: Report, event: str, key: str, context: dict[str, Any]
                 link=MINE_PATH.format(reference=report.reference),
             )
         return
-    subject, body = render_event(event, _language(), {"name": "", **context})
+    subject, body = render_event(event, current_language(), {"name": "", **context})
     if report.contact_email:
         email_send(to=report.contact_email, subject=subject, body=body, key=f"{key}:email")
     if report.contact_phone:

@@ -8,13 +8,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nokor.accounts.roles import Role
 from nokor.audit.services import audit_view
 from nokor.core.access import CHANGE, PUBLIC, SIGNED_IN, get_for_user, rule, staff_with
+from nokor.core.text import current_language
 from nokor.services import forms_engine, selectors
 from nokor.services import services as ops
 from nokor.services.forms import (
@@ -36,10 +36,6 @@ from nokor.services.forms import (
 from nokor.services.models import Application, Attachment, Service, Status
 
 QUEUE_ROLES = staff_with(Role.SERVICE_OFFICER, Role.SERVICE_SUPERVISOR, Role.AUDITOR)
-
-
-def _language() -> str:
-    return "en" if (get_language() or "km").startswith("en") else "km"
 
 
 def _definition(application: Application) -> dict:
@@ -65,7 +61,7 @@ def eligibility(request, slug):
     """'Is this service for me?' — the eligibility questions, before anything is created."""
     service = get_object_or_404(selectors.catalogue(request.user), slug=slug)
     questions = service.current_version.form_definition.get("eligibility", [])
-    form = EligibilityForm(questions, _language(), request.POST or None)
+    form = EligibilityForm(questions, current_language(), request.POST or None)
     if request.method == "POST" and form.is_valid():
         for question in questions:
             if form.cleaned_data[question["id"]] != question.get("exit_unless", "yes"):
@@ -73,7 +69,7 @@ def eligibility(request, slug):
                 return render(
                     request,
                     "services/not_eligible.html",
-                    {"service": service, "message": message.get(_language()) or message.get("km", "")},
+                    {"service": service, "message": message.get(current_language()) or message.get("km", "")},
                 )
         return redirect("services:start", slug=slug)
     return render(request, "services/eligibility.html", {"service": service, "form": form})
@@ -129,7 +125,7 @@ def page(request, pk, page_id):
     form = forms_engine.build_page_form(
         definition,
         page_id,
-        language=_language(),
+        language=current_language(),
         data=request.POST or None,
         files=request.FILES or None,
         initial=application.answers,
@@ -156,7 +152,7 @@ def page(request, pk, page_id):
             "application": application,
             "page": page_def,
             "form": form,
-            "language": _language(),
+            "language": current_language(),
             "previous_url": reverse("services:page", args=[pk, previous]) if previous else "",
             "attachments": {a.field_name: a for a in application.attachments.filter(replaced=False)},
         },
@@ -186,8 +182,8 @@ def check_answers(request, pk):
             "application": application,
             "form": form,
             "missing": missing,
-            "rows": forms_engine.summary_rows(definition, application.answers, _language()),
-            "declaration": declaration.get(_language()) or declaration.get("km", ""),
+            "rows": forms_engine.summary_rows(definition, application.answers, current_language()),
+            "declaration": declaration.get(current_language()) or declaration.get("km", ""),
         },
     )
 
@@ -226,7 +222,7 @@ def my_application(request, pk):
             "application": application,
             "events": selectors.visible_events(application, for_staff=False),
             "open_request": application.information_requests.filter(answered_at__isnull=True).first(),
-            "rows": forms_engine.summary_rows(definition, application.answers, _language()),
+            "rows": forms_engine.summary_rows(definition, application.answers, current_language()),
             "first_page": first_page,
         },
     )
@@ -255,7 +251,7 @@ def answer_info(request, pk):
             "info_request": request_obj,
             "form": form,
             "fields": [
-                (f, forms_engine.field_label(definition, f, _language()), pages[f])
+                (f, forms_engine.field_label(definition, f, current_language()), pages[f])
                 for f in request_obj.fields
             ],
         },
@@ -394,10 +390,10 @@ def queue_detail(request, pk):
             "can_change": can_change,
             "is_supervisor": ops._is_supervisor_for(request.user, application),
             "events": selectors.visible_events(application, for_staff=True),
-            "rows": forms_engine.summary_rows(definition, application.answers, _language()),
+            "rows": forms_engine.summary_rows(definition, application.answers, current_language()),
             "attachments": application.attachments.filter(replaced=False),
             "request_form": RequestInfoForm(
-                forms_engine.field_choices(definition, _language()),
+                forms_engine.field_choices(definition, current_language()),
                 initial={"version": application.lock_version},
                 auto_id="request_%s",
             ),
@@ -440,7 +436,9 @@ _ACTIONS = {
         ),
     ),
     "request-info": (
-        lambda app, data: RequestInfoForm(forms_engine.field_choices(_definition(app), _language()), data),
+        lambda app, data: RequestInfoForm(
+            forms_engine.field_choices(_definition(app), current_language()), data
+        ),
         lambda req, app, form: ops.application_request_info(
             application=app,
             by=req.user,
