@@ -100,7 +100,8 @@ class Measurement:
 def lua_string(text: str) -> str:
     """A Lua string literal for any text: every byte that is not a safe ASCII character is escaped."""
     safe = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-./:=,;<>")
-    return '"' + "".join(chr(b) if b in safe else f"\\{b}" for b in text.encode()) + '"'
+    # Always three digits: a shorter escape followed by a digit ("(08") would read as one invalid escape.
+    return '"' + "".join(chr(b) if b in safe else f"\\{b:03d}" for b in text.encode()) + '"'
 
 
 _REPORTER = """

@@ -9,11 +9,15 @@ bench/results/latest.json and docs/performance.md.
     .venv/bin/python bench/run.py --quick             # 5 s smoke run
     .venv/bin/python bench/run.py --scenario home --duration 30
     .venv/bin/python bench/run.py --quick --applications 20000 --reports 20000   # small data: validation
+    .venv/bin/python bench/run.py --quick --staff 5000 --scenario "lesson page"   # the academy, small
+    .venv/bin/python bench/run.py --quick --sites 2000 --assets 20000 --monitors 200 --scenario "status page"
 
 Seed steps (``manage.py seed_scale``) print facts the scenarios use (``NOKOR_SEED {json}``: identifiers
 of seeded records, rows written, bytes per sighting); they are kept in the result (``data``). Before
 measuring, the harness waits for the worker to finish the jobs it queued at start (the hourly deadline
 and performance jobs read the seeded data), so they do not run during the first measurements.
+When an infrastructure scenario ran, the check runner of the uptime monitors is measured after the
+scenarios (``manage.py bench_monitors``: checks per second and lag; ``monitor_checks`` in the result).
 
 Exit status: 0 when every target passed and nothing was flagged, 1 otherwise (results are written either
 way), 2 when the machine lacks something or a port is taken.
@@ -39,7 +43,18 @@ from typing import Any
 
 import report
 from loadgen import Expectation, LuaContext, Measurement, WrkFailed, run_wrk, wrk_version
-from scenarios import BARE, BARE_AGAIN, SCENARIOS, Scenario, Target, resized
+from scenarios import (
+    ASSETS,
+    BARE,
+    BARE_AGAIN,
+    INFRA_SEED,
+    MONITORS,
+    SCENARIOS,
+    SITES,
+    Scenario,
+    Target,
+    resized,
+)
 from services import (
     SetupError,
     background_process,
@@ -89,6 +104,8 @@ class Options:
     scenarios: list[Scenario]
     applications: int | None = None
     reports: int | None = None
+    staff: int | None = None
+    infrastructure: tuple[int, int, int] | None = None
 
 
 def parse_args(argv: list[str]) -> Options:
@@ -116,16 +133,42 @@ def parse_args(argv: list[str]) -> Options:
         type=int,
         help="seed this many cybercrime reports instead of the scenarios' 1,000,000 (to validate)",
     )
+    parser.add_argument(
+        "--staff",
+        type=int,
+        help="seed this many staff instead of the scenarios' 100,000 (lesson progress in proportion)",
+    )
+    for name, default, what in (
+        ("sites", SITES, "offices"),
+        ("assets", ASSETS, "assets"),
+        ("monitors", MONITORS, "uptime monitors"),
+    ):
+        parser.add_argument(
+            f"--{name}",
+            type=int,
+            help=f"seed this many {what} instead of the scenarios' {default:,} (to validate)",
+        )
     args = parser.parse_args(argv)
     chosen = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
+    infrastructure = None
+    if args.sites is not None or args.assets is not None or args.monitors is not None:
+        infrastructure = (args.sites or SITES, args.assets or ASSETS, args.monitors or MONITORS)
     return Options(
         duration_s=5 if args.quick else args.duration,
         warmup_s=2 if args.quick else 3,
         quick=args.quick,
         blocking_threads=args.blocking_threads,
-        scenarios=resized(chosen, applications=args.applications, reports=args.reports),
+        scenarios=resized(
+            chosen,
+            applications=args.applications,
+            reports=args.reports,
+            staff=args.staff,
+            infrastructure=infrastructure,
+        ),
         applications=args.applications,
         reports=args.reports,
+        staff=args.staff,
+        infrastructure=infrastructure,
     )
 
 
@@ -365,6 +408,32 @@ class Bench:
         return row
 
 
+MONITOR_MINUTES = 3
+
+
+def measure_monitor_checks(env: dict[str, str], options: Options) -> dict[str, Any] | None:
+    """Whether the worker's check runner keeps up with the seeded number of monitors checked every minute
+    (issue 7): ``manage.py bench_monitors`` runs the real runner once a minute against the bare view
+    (``MONITOR_MINUTES`` minutes; rolled back), after the scenarios. Only when an infrastructure scenario
+    ran; None otherwise."""
+    if not any(s.seed and s.seed[:2] == INFRA_SEED[:2] for s in options.scenarios):
+        return None
+    monitors = (options.infrastructure or (SITES, ASSETS, MONITORS))[2]
+    minutes = 1 if options.quick else MONITOR_MINUTES
+    print(f"Monitor checks: {monitors:,} monitors, one run a minute for {minutes} minute(s)")
+    target = f"http://127.0.0.1:{APP_PORT}{BARE.path}"
+    output = manage(
+        env, "bench_monitors", "--monitors", str(monitors), "--minutes", str(minutes), "--target", target
+    )
+    figures: dict[str, Any] = {}
+    for line in output.splitlines():
+        if line.startswith(SEED_MARKER):
+            figures = json.loads(line[len(SEED_MARKER) :])["monitor_checks"]
+        elif line.strip():
+            print(f"  {line}")
+    return figures
+
+
 def judge(row: dict[str, Any], target: Target | None, bare_rps: float) -> None:
     """Add to ``row`` its throughput ratio to the bare view and whether it meets its target."""
     row["ratio"] = round(row["rps"] / bare_rps, 3)
@@ -422,6 +491,7 @@ def run(options: Options, command: str) -> dict[str, Any]:
         bare = bench.measure(BARE)
         rows = [bench.measure(scenario) for scenario in options.scenarios]
         bare_again = bench.measure(BARE_AGAIN)
+        monitor_checks = measure_monitor_checks(env, options)
     bare_rps = (bare["rps"] + bare_again["rps"]) / 2
     print(f"Ratios to the bare view (mean of its two measurements: {bare_rps:,.0f} req/s)")
     for row, scenario in zip([bare, *rows, bare_again], [BARE, *options.scenarios, BARE_AGAIN], strict=True):
@@ -469,6 +539,7 @@ def run(options: Options, command: str) -> dict[str, Any]:
         "scenarios": rows,
         "bare_again": bare_again,
         "warnings": warnings,
+        "monitor_checks": monitor_checks,
     }
 
 

@@ -138,6 +138,15 @@ APPLICATIONS = 1_000_000
 BENCH_DRAFTS = 30_000  # drafts the submit scenario may use in one run (about 100 s at 300 a second)
 REPORTS = 1_000_000
 SIGHTINGS_PER_REPORT = 5
+# Issue 6: 100,000 staff, 50 courses, 2,000,000 lesson-progress rows (`--staff N` scales the progress).
+STAFF = 100_000
+COURSES = 50
+PROGRESS = 2_000_000
+# Issue 7: 16,000 offices, 200,000 assets, 2,000 monitors checked every minute with 90 days of history.
+SITES = 16_000
+ASSETS = 200_000
+MONITORS = 2_000
+MONITOR_DAYS = 90
 
 
 def services_seed(applications: int = APPLICATIONS) -> tuple[str, ...]:
@@ -155,6 +164,13 @@ def cyber_seed(reports: int = REPORTS) -> tuple[str, ...]:
         str(SIGHTINGS_PER_REPORT),
         "--measure-growth",
     )
+
+
+def academy_seed(staff: int = STAFF) -> tuple[str, ...]:
+    """The seed step of the academy scenarios (manage.py seed_scale, nokor/academy/scale.py): the
+    lesson-progress rows in proportion to the staff."""
+    progress = PROGRESS * staff // STAFF
+    return ("seed_scale", "--staff", str(staff), "--courses", str(COURSES), "--progress", str(progress))
 
 
 def _submit_draft_lua(ctx: LuaContext) -> str:
@@ -192,8 +208,39 @@ def _report_lua(ctx: LuaContext) -> str:
     )
 
 
+def _quiz_submit_lua(ctx: LuaContext) -> str:
+    """POST the n-th seeded quiz page (a final test of a generated course, taken by the demo officer,
+    any number of attempts), answered right: each page's signed token and answers come from the seed."""
+    pages = ",\n".join(f"  {{[[{path}]], [[{body}]]}}" for path, body in ctx.facts["academy"]["quiz_pages"])
+    return (
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        f"local nokor_pages = {{\n{pages}\n}}\n"
+        "function nokor_request(n)\n"
+        "  local page = nokor_pages[n % #nokor_pages + 1]\n"
+        f'  return page[1], "csrfmiddlewaretoken={ctx.csrf_token}&" .. page[2]\n'
+        "end\n"
+    )
+
+
 SERVICES_SEED = services_seed()
 CYBER_SEED = cyber_seed()
+ACADEMY_SEED = academy_seed()
+
+
+def infrastructure_seed(
+    sites: int = SITES, assets: int = ASSETS, monitors: int = MONITORS
+) -> tuple[str, ...]:
+    """The seed step of the infrastructure scenarios (manage.py seed_scale, nokor/infrastructure/scale.py)."""
+    return (
+        "seed_scale", "--sites", str(sites), "--assets", str(assets), "--monitors", str(monitors),
+        "--monitor-days", str(MONITOR_DAYS),
+    )  # fmt: skip
+
+
+INFRA_SEED = infrastructure_seed()
+# Issue 8: the plan's aggregate table recomputed from the other apps' seeded data (seed_demo loads the plan).
+STRATEGY_SEED = ("refresh_indicators",)
 
 SCENARIOS: list[Scenario] = [
     Scenario(
@@ -315,10 +362,116 @@ SCENARIOS: list[Scenario] = [
         seed=CYBER_SEED,
         target=Target(min_rps=150),
     ),
+    Scenario(
+        name="lesson page",
+        path="{academy[lesson_path]}",
+        description="A lesson of the mandatory cyber hygiene course, read again by a staff member enrolled "
+        "in it (Kandal's officer, part-way through): course, outline, lesson text, enrolment and the "
+        "lessons seen among 2,000,000 lesson-progress rows of 100,000 staff.",
+        as_user="officer_kandal",
+        expect_text='id="course-progress"',  # the learner's progress bar: enrolled, signed in
+        seed=ACADEMY_SEED,
+        target=Target(max_p99_ms=50),
+    ),
+    Scenario(
+        name="quiz submit",
+        path="{academy[quiz_path]}",
+        description="A staff member submits the final test of a course, answered right (a different "
+        "course each request, no limit on attempts): signed quiz page checked, questions snapshot, "
+        "grading, attempt, scores on the enrolment, audit event (lessons are left, so the completion rule "
+        "is not run).",
+        as_user="officer_kandal",
+        expect_status=302,
+        expect_location="/academy/attempts/",  # the result page: not the quiz again (an error)
+        lua=_quiz_submit_lua,
+        per_request=True,
+        seed=ACADEMY_SEED,
+        target=Target(max_p99_ms=50),
+    ),
+    Scenario(
+        name="provincial completion report",
+        path="{academy[report_path]}",
+        description="The completion report of the mandatory course for Kandal by district, as the "
+        "province's service supervisor sees it (pre-aggregated figures, rebuilt every 10 minutes).",
+        as_user="supervisor_kandal",
+        expect_text='unit={academy[report_district]}"',  # a link down to one of Kandal's districts
+        seed=ACADEMY_SEED,
+        target=Target(max_p99_ms=300),
+    ),
+    Scenario(
+        name="status page",
+        path="/infrastructure/status/",
+        description="The public status page, anonymous: the state and 90 daily uptime bars of the public "
+        "services (40 of the 2,000 monitors checked every minute) and the incidents of 90 days, read "
+        "from the daily roll-ups (figures cached for 30 s, shared by both languages).",
+        expect_text='class="uptime-bars"',
+        seed=INFRA_SEED,
+        target=Target(max_p99_ms=100),
+    ),
+    Scenario(
+        name="monitors dashboard",
+        path="/infrastructure/monitors/",
+        description="The infrastructure officer's dashboard of 2,000 monitors: the first page, down ones "
+        "first, with each one's state, last check, response time and uptime over 24 hours and 30 days.",
+        as_user="infrastructure_officer",
+        expect_text="Service 00000",
+        seed=INFRA_SEED,
+        target=Target(max_p99_ms=100),
+    ),
+    Scenario(
+        name="site list, province",
+        path="{infrastructure[site_list_path]}",
+        description="The offices of one province (Kandal) among 16,000, as the (nationwide) "
+        "infrastructure officer filters them: 50 a page, with whether each has usable internet and a "
+        "count capped at 10,000.",
+        as_user="infrastructure_officer",
+        expect_text="<td>{infrastructure[province]}",
+        seed=INFRA_SEED,
+        target=Target(max_p99_ms=50),
+    ),
+    Scenario(
+        name="asset list, province",
+        path="{infrastructure[asset_list_path]}",
+        description="The assets of one province (Kandal) among 200,000, filtered by the infrastructure "
+        "officer: 50 a page with their office, a count capped at 10,000.",
+        as_user="infrastructure_officer",
+        expect_text="({infrastructure[province]}",  # an asset's unit code, after its office's name
+        seed=INFRA_SEED,
+        target=Target(max_p99_ms=50),
+    ),
+    # Last: their seed step recomputes the plan's indicators over everything the other apps seeded.
+    Scenario(
+        name="plan dashboard",
+        path="/plan/dashboard/",
+        description="The leadership dashboard of the Digital Strategy Plan: six strategy cards with their "
+        "traffic lights and every indicator's latest value against its expected value, read from the "
+        "aggregate table only (content cached per language until the figures change).",
+        as_user="approver",
+        expect_text="dashboard-card",
+        seed=STRATEGY_SEED,
+        target=Target(max_p99_ms=100),
+    ),
+    Scenario(
+        name="plan public page",
+        path="/plan/public/",
+        description="The public transparency page of the plan, anonymous: the public indicators with their "
+        "approved values, small numbers suppressed, a chart each (content cached per language until the "
+        "figures change).",
+        expect_text='role="img"',
+        seed=STRATEGY_SEED,
+        target=Target(max_p99_ms=100),
+    ),
 ]
 
 
-def resized(scenarios: list[Scenario], *, applications: int | None, reports: int | None) -> list[Scenario]:
+def resized(
+    scenarios: list[Scenario],
+    *,
+    applications: int | None,
+    reports: int | None,
+    staff: int | None = None,
+    infrastructure: tuple[int, int, int] | None = None,
+) -> list[Scenario]:
     """The scenarios with smaller (or larger) benchmark data: to validate them quickly, not to judge."""
     result = []
     for scenario in scenarios:
@@ -326,5 +479,9 @@ def resized(scenarios: list[Scenario], *, applications: int | None, reports: int
             scenario = replace(scenario, seed=services_seed(applications))
         elif reports is not None and scenario.seed == CYBER_SEED:
             scenario = replace(scenario, seed=cyber_seed(reports))
+        elif staff is not None and scenario.seed == ACADEMY_SEED:
+            scenario = replace(scenario, seed=academy_seed(staff))
+        elif infrastructure is not None and scenario.seed == INFRA_SEED:
+            scenario = replace(scenario, seed=infrastructure_seed(*infrastructure))
         result.append(scenario)
     return result

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "nokor.cyber",
     "nokor.academy",
     "nokor.infrastructure",
+    "nokor.strategy",
 ]
 
 MIDDLEWARE = [
@@ -275,7 +276,8 @@ WORKER_HEARTBEAT_SECONDS = env_int("NOKOR_WORKER_HEARTBEAT_SECONDS", 10)
 # --- Infrastructure --------------------------------------------------------------------------------
 INFRA_USABLE_MIN_MBPS = env_int("NOKOR_USABLE_MIN_MBPS", 2)  # an office's link below this is not usable
 # --- Uptime monitors (nokor/infrastructure/monitoring.py) ------------------------------------------
-INFRA_CHECK_RETENTION_DAYS = env_int("NOKOR_CHECK_RETENTION_DAYS", 7)  # raw checks; roll-ups stay
+INFRA_CHECK_RETENTION_DAYS = env_int("NOKOR_CHECK_RETENTION_DAYS", 7)  # raw checks (packed by hour)
+INFRA_HOURLY_RETENTION_DAYS = env_int("NOKOR_HOURLY_RETENTION_DAYS", 7)  # hourly roll-ups; daily ones stay
 INFRA_CHECK_THREADS = env_int("NOKOR_CHECK_THREADS", 16)  # probes run at once by one worker
 INFRA_CHECK_BUDGET_SECONDS = env_int("NOKOR_CHECK_BUDGET_SECONDS", 40)  # per run; the rest waits a minute
 INFRA_STATUS_CACHE_SECONDS = env_int("NOKOR_STATUS_CACHE_SECONDS", 30)

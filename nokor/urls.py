@@ -25,6 +25,7 @@ urlpatterns = [
     path("cyber/", include("nokor.cyber.urls")),
     path("academy/", include("nokor.academy.urls")),
     path("infrastructure/", include("nokor.infrastructure.urls")),
+    path("plan/", include("nokor.strategy.urls")),
     path("", include("nokor.geography.urls")),
     path("api/v1/", guard(API, api.urls)),
     path(settings.ADMIN_URL, guard(STAFF, admin.site.urls)),

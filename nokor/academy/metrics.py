@@ -20,6 +20,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,30 @@ def staff_cyber_trained(start: dt.date, end: dt.date, unit_code: str) -> float |
     if not counts["total"]:
         return None
     return round(100 * counts["trained"] / counts["total"], 1)
+
+
+def staff_cyber_trained_by_province(start: dt.date, end: dt.date) -> dict[str, float]:
+    """The same percent for every province at once: staff counted in each province where they hold a
+    role (one grouped query over the role assignments)."""
+    _first, after = _bounds(start, end)
+    completed = Enrolment.objects.filter(
+        user=OuterRef("user"),
+        course__slug=CYBER_COURSE,
+        status=Enrolment.Status.COMPLETED,
+        completed_at__lt=after,
+    )
+    rows = (
+        RoleAssignment.objects.filter(valid_from__lt=after, unit__isnull=False)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=after))
+        .filter(user__is_staff=True, user__is_active=True, user__date_joined__lt=after)
+        .annotate(province=Substr("unit__code", 1, 2), trained=Exists(completed))
+        .values("province")
+        .annotate(
+            total=Count("user", distinct=True), done=Count("user", distinct=True, filter=Q(trained=True))
+        )
+        .order_by()
+    )
+    return {row["province"]: round(100 * row["done"] / row["total"], 1) for row in rows if row["total"]}
 
 
 def citizens_literacy(start: dt.date, end: dt.date, unit_code: str) -> int | None:
@@ -109,6 +134,7 @@ register(
         _("Civil servants who completed the mandatory cybersecurity training"),
         "percent",
         staff_cyber_trained,
+        measure_by_province=staff_cyber_trained_by_province,
     )
 )
 register(

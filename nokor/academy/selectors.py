@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db.models import QuerySet
@@ -21,6 +22,35 @@ def course_for(user: Any, slug: str) -> Course:
     if course is None:
         raise Http404
     return course
+
+
+def course_lessons(course: Course) -> tuple[Lesson, ...]:
+    """The course's lessons in order, with their module and their text: read once per version of the
+    course's content and kept in the process (the loader bumps ``version`` and ``updated_at`` with any
+    change of the files, so a changed course is read again). Shared between requests: read-only."""
+    return _lessons(course.pk, course.version, course.content_hash, course.updated_at)
+
+
+@functools.lru_cache(maxsize=128)
+def _lessons(course_id: int, version: int, content_hash: str, updated_at: Any) -> tuple[Lesson, ...]:
+    return tuple(
+        Lesson.objects.filter(course_id=course_id)
+        .select_related("module", "course")
+        .defer("body_km", "body_en", "course__summary_km", "course__summary_en")
+        .order_by("position")
+    )
+
+
+def quiz_for(user: Any, slug: str, quiz_slug: str) -> Quiz:
+    """An active quiz of a published course the person may see, with its course (404 otherwise)."""
+    quiz = (
+        Quiz.objects.filter(course__in=catalogue_for(user).filter(slug=slug), slug=quiz_slug, is_active=True)
+        .select_related("course")
+        .first()
+    )
+    if quiz is None:
+        raise Http404
+    return quiz
 
 
 def current_enrolment(user: Any, course: Course) -> Enrolment | None:

@@ -280,7 +280,7 @@ def attempt_submit(
     payload = quiz_token_read(token=token, quiz=quiz, enrolment=enrolment)
     locked = (
         Enrolment.objects.select_for_update(of=("self",))
-        .select_related("course", "user")
+        .select_related("course", "user", "unit")
         .get(pk=enrolment.pk)
     )
     if not quiz.is_active or quiz.course_id != locked.course_id:
@@ -337,7 +337,9 @@ def attempt_submit(
             "passed": passed,
         },
     )
-    if passed and quiz.counts_for_completion and not locked.is_completed:
+    # The lesson counter rules completion out without a query while lessons remain to be seen.
+    lessons_left = locked.course.require_all_lessons and locked.lessons_seen < locked.course.lesson_count
+    if passed and quiz.counts_for_completion and not locked.is_completed and not lessons_left:
         enrolment_check_completion(enrolment=locked, by=by)
     return attempt
 

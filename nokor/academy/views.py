@@ -32,17 +32,6 @@ from nokor.core.access import PUBLIC, SIGNED_IN, get_for_user, rule
 from nokor.core.formatting import format_date
 from nokor.core.text import in_language
 
-LESSON_OUTLINE_FIELDS = (
-    "id",
-    "slug",
-    "title_km",
-    "title_en",
-    "minutes",
-    "position",
-    "module_id",
-    "course_id",
-)
-
 
 # --------------------------------------------------------------------------------------------------
 # Catalogue and course
@@ -136,29 +125,23 @@ def continue_course(request: HttpRequest, slug: str) -> HttpResponse:
 @rule(PUBLIC)
 def lesson(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
     """One lesson; seeing it is saved for an enrolled learner (a small, constant number of indexed
-    queries: course, outline, lesson, enrolment, seen lessons, and the insert the first time)."""
+    queries: course, enrolment, seen lessons, and the insert the first time; the outline and the text
+    are read once per version of the course)."""
     course = selectors.course_for(request.user, slug)
-    outline = list(
-        Lesson.objects.filter(course=course)
-        .select_related("module")
-        .only(*LESSON_OUTLINE_FIELDS, "module__title_km", "module__title_en", "module__position")
-        .order_by("position")
-    )
+    outline = selectors.course_lessons(course)
     index = next((i for i, item in enumerate(outline) if item.slug == lesson_slug), None)
     if index is None:
         raise Http404
-    current = Lesson.objects.only("id", "html_km", "html_en", "course_id").get(pk=outline[index].pk)
+    current = outline[index]
     enrolment = selectors.current_enrolment(request.user, course)
     seen = selectors.seen_lesson_ids(enrolment)
     if enrolment is not None and current.pk not in seen and enrolment.status != Enrolment.Status.WITHDRAWN:
         enrolment.course = course
-        services.lesson_mark_seen(enrolment=enrolment, lesson=outline[index])
+        services.lesson_mark_seen(enrolment=enrolment, lesson=current)
         seen.add(current.pk)
-    for item in outline:
-        item.course = course
     context = {
         "course": course,
-        "lesson": outline[index],
+        "lesson": current,
         "html": current.html,
         "outline": outline,
         "previous": outline[index - 1] if index > 0 else None,
@@ -249,9 +232,8 @@ def download(request: HttpRequest, slug: str) -> HttpResponse:
 def quiz(request: HttpRequest, slug: str, quiz_slug: str) -> HttpResponse:
     """A quiz on one page: the questions in the order the quiz sets (kept on the attempt), answered all
     at once. Attempts are limited and counted on the server."""
-    course = selectors.course_for(request.user, slug)
-    quiz = get_object_or_404(Quiz, course=course, slug=quiz_slug, is_active=True)
-    quiz.course = course
+    quiz = selectors.quiz_for(request.user, slug, quiz_slug)
+    course = quiz.course
     enrolment = selectors.current_enrolment(request.user, course)
     if enrolment is None:
         messages.info(request, _("Enrol in the course to take its quizzes."))

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from nokor.academy import assignments, imports, reports
 from nokor.academy.forms_staff import ImportForm, RuleForm
-from nokor.academy.models import REPORT_VIEWERS, TRAINERS, AssignmentRule, Course, Enrolment
+from nokor.academy.models import REPORT_VIEWERS, TRAINERS, AssignmentRule, Course
 from nokor.accounts.roles import Role
 from nokor.audit.services import audit_record, audit_view
 from nokor.core import tabular_import
@@ -57,19 +56,16 @@ def _role_labels(values: list[str]) -> str:
 @rule(REPORT_PAGES)
 def rule_list(request: HttpRequest) -> HttpResponse:
     """The assignment rules of the reader's units, with how many people each has enrolled."""
-    current = Q(enrolments__is_current=True)
     rules = (
         assignments.rules_in_scope(request.user)
         .select_related("course", "unit")
-        .annotate(
-            enrolled=Count("enrolments", filter=current),
-            completed=Count("enrolments", filter=current & Q(enrolments__status=Enrolment.Status.COMPLETED)),
-        )
         .order_by("-is_active", "-created_at")
     )
     page_obj = Paginator(rules, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = assignments.rule_counts([item.pk for item in page_obj])
     for item in page_obj:
         item.role_labels = _role_labels(item.roles)
+        item.enrolled, item.completed = counts.get(item.pk, (0, 0))
     context = {"page_obj": page_obj, "can_assign": request.user.has_any_role(TRAINERS)}
     return _private(render(request, "academy/staff/rules.html", context))
 
@@ -159,11 +155,15 @@ def rule_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------------
 # Reports
 # --------------------------------------------------------------------------------------------------
-def _course_param(request: HttpRequest) -> Course | None:
+def _course_param(request: HttpRequest, choices: list[Course] | None = None) -> Course | None:
+    """The course asked for, among those the reader may see (``choices`` when already read)."""
     slug = request.GET.get("course", "")
     if not slug:
         return None
-    course = Course.objects.visible_to(request.user).filter(slug=slug).first()
+    if choices is not None:
+        course = next((course for course in choices if course.slug == slug), None)
+    else:
+        course = Course.objects.visible_to(request.user).filter(slug=slug).first()
     if course is None:
         raise Http404
     return course
@@ -187,7 +187,8 @@ def page_cell(value: object) -> str:
 @rule(REPORT_PAGES)
 def report(request: HttpRequest) -> HttpResponse:
     """Completion, pass rates, overdue and learning gain by course, or by unit for one course."""
-    course = _course_param(request)
+    courses = reports.report_courses(request.user)
+    course = _course_param(request, courses)
     table = reports.completion_report(user=request.user, course=course, unit_code=_unit_param(request))
     rows = []
     for row in table.all_rows():
@@ -200,7 +201,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "table": table,
         "columns": [{"label": label} for label in table.columns],
         "rows": rows,
-        "courses": reports.report_courses(request.user),
+        "courses": courses,
         "course": course,
         "query": query,
         "overdue_query": reports.overdue_link(course, table.unit_code),
@@ -243,7 +244,8 @@ def report_export(request: HttpRequest, file_format: str) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     """People whose mandatory training is past its due date, in the reader's units (each view of a
     person's record is audited)."""
-    course = _course_param(request)
+    courses = reports.report_courses(request.user)
+    course = _course_param(request, courses)
     unit_code = _unit_param(request) or ""
     prefixes = reports.report_prefixes(request.user)
     if unit_code and not reports.in_scope(unit_code, prefixes):
@@ -283,7 +285,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
             {"label": _("Days overdue")},
             {"label": _("Progress")},
         ],
-        "courses": reports.report_courses(request.user),
+        "courses": courses,
         "course": course,
         "unit_code": unit_code,
     }

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import RowNumber, Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +60,43 @@ def triaged_within_sla(start: dt.date, end: dt.date, unit_code: str) -> float | 
     return round(100 * counts["on_time"] / counts["total"], 1)
 
 
+def _by_province(queryset: QuerySet, unit_field: str, **counts: Any) -> list[dict[str, Any]]:
+    """Counts of a queryset grouped by the province of each record's unit (None: no unit), one query."""
+    return list(
+        queryset.annotate(province=Substr(f"{unit_field}__code", 1, 2))
+        .values("province")
+        .annotate(**counts)
+        .order_by()
+    )
+
+
+def triaged_within_sla_by_province(start: dt.date, end: dt.date) -> dict[str, float]:
+    """The same percent for every province, and for the whole country under ''."""
+    on_time = Q(triaged_at__lte=F("sla_due"))
+    rows = _by_province(
+        _triaged(start, end, ""), "unit", total=Count("pk"), on_time=Count("pk", filter=on_time)
+    )
+    total, done = sum(row["total"] for row in rows), sum(row["on_time"] for row in rows)
+    shares = {
+        row["province"]: round(100 * row["on_time"] / row["total"], 1) for row in rows if row["province"]
+    }
+    if total:
+        shares[""] = round(100 * done / total, 1)
+    return shares
+
+
+def triaged_records(user: Any, start: dt.date, end: dt.date, unit_code: str) -> QuerySet:
+    """The reports behind the figure, as `user` may see them (the most recently assessed first)."""
+    reports = _in_unit(
+        _during(Report.objects.visible_to(user, "view"), "triaged_at", start, end), "unit", unit_code
+    )
+    return reports.select_related("unit").order_by("-triaged_at")
+
+
+def report_url(report: Report) -> str:
+    return reverse("cyber:staff_report", args=[report.reference])
+
+
 def median_hours_to_triage(start: dt.date, end: dt.date, unit_code: str) -> float | None:
     """Median hours from receiving a report to its first assessment, for reports assessed in the
     period; None when none was. One query: the durations are numbered in order in the database and
@@ -83,6 +122,27 @@ def cases_closed(start: dt.date, end: dt.date, unit_code: str) -> int:
     is closed again)."""
     cases = _during(Case.objects.filter(status=Case.Status.CLOSED), "closed_at", start, end)
     return _in_unit(cases, "unit", unit_code).aggregate(count=Count("pk"))["count"]
+
+
+def cases_closed_by_province(start: dt.date, end: dt.date) -> dict[str, int]:
+    """The same count for every province, and for the whole country under ''."""
+    cases = _during(Case.objects.filter(status=Case.Status.CLOSED), "closed_at", start, end)
+    rows = _by_province(cases, "unit", count=Count("pk"))
+    counts = {row["province"]: row["count"] for row in rows if row["province"]}
+    counts[""] = sum(row["count"] for row in rows)
+    return counts
+
+
+def closed_case_records(user: Any, start: dt.date, end: dt.date, unit_code: str) -> QuerySet:
+    """The cases behind the figure, as `user` may see them."""
+    cases = _during(
+        Case.objects.visible_to(user, "view").filter(status=Case.Status.CLOSED), "closed_at", start, end
+    )
+    return _in_unit(cases, "unit", unit_code).order_by("-closed_at")
+
+
+def case_url(case: Case) -> str:
+    return reverse("cyber:case_detail", args=[case.reference])
 
 
 def _money_frozen(currency: str):
@@ -114,6 +174,9 @@ register(
         _("Reports of cybercrime assessed within the promised time"),
         "percent",
         triaged_within_sla,
+        measure_by_province=triaged_within_sla_by_province,
+        records=triaged_records,
+        record_url=report_url,
     )
 )
 register(
@@ -125,7 +188,18 @@ register(
         median_hours_to_triage,
     )
 )
-register(IndicatorSource("cyber.cases_closed", "cyber", _("Cybercrime cases closed"), "count", cases_closed))
+register(
+    IndicatorSource(
+        "cyber.cases_closed",
+        "cyber",
+        _("Cybercrime cases closed"),
+        "count",
+        cases_closed,
+        measure_by_province=cases_closed_by_province,
+        records=closed_case_records,
+        record_url=case_url,
+    )
+)
 register(
     IndicatorSource(
         "cyber.money_frozen_usd",

@@ -21,9 +21,11 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography import x509
@@ -217,16 +219,38 @@ def probe_tcp(spec: ProbeSpec) -> ProbeResult:
 # --------------------------------------------------------------------------------------------------
 # DNS resolution
 # --------------------------------------------------------------------------------------------------
-def probe_dns(spec: ProbeSpec) -> ProbeResult:
-    """Up when the name resolves (through the system resolver) and, when an expected address is set
-    (``keyword``), that address is among the answers. ``getaddrinfo`` has no timeout of its own: the
-    scheduler stops waiting for a probe after its timeout (see monitoring.run_checks)."""
+def resolve_within(name: str, timeout: float, resolve: Callable = socket.getaddrinfo) -> list:
+    """``getaddrinfo`` of ``name``, given up after ``timeout`` seconds (``getaddrinfo`` has no timeout of
+    its own and a dead resolver holds it for tens of seconds): it runs in a daemon thread, left to finish
+    on its own when too slow. Raises ``TimeoutError`` then."""
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome["answers"] = resolve(name, None, proto=socket.IPPROTO_TCP)
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="monitor-dns", daemon=True).start()
+    if not done.wait(timeout):
+        raise TimeoutError(f"no answer within {timeout:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["answers"]
+
+
+def probe_dns(spec: ProbeSpec, resolve: Callable = socket.getaddrinfo) -> ProbeResult:
+    """Up when the name resolves (through the system resolver) within the timeout and, when an expected
+    address is set (``keyword``), that address is among the answers."""
     name = spec.target.strip().rstrip(".")
     if not name:
         return ProbeResult(up=False, error="no name")
     started = time.perf_counter()
     try:
-        answers = socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP)
+        answers = resolve_within(name, spec.timeout, resolve)
     except (OSError, UnicodeError) as exc:
         return ProbeResult(up=False, response_ms=_ms(started), error=_reason(exc))
     elapsed = _ms(started)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +92,19 @@ class MaintenanceForm(forms.ModelForm):
         pass
 
 
+class NumbersInput(forms.TextInput):
+    """Record numbers typed in one box, separated by commas or spaces: a choice among too many records to
+    list (16,000 offices), as the other forms of the app take an office by its number."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        return [part for part in re.split(r"[\s,;]+", data.get(name, "")) if part]
+
+    def format_value(self, value: Any) -> str | None:
+        if not value:
+            return None
+        return ", ".join(str(getattr(item, "pk", item)) for item in value)
+
+
 class RiskForm(forms.ModelForm):
     """A risk of the register."""
 
@@ -107,7 +123,10 @@ class RiskForm(forms.ModelForm):
             "status",
             "review_date",
         ]
-        widgets = {"review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "sites": NumbersInput(attrs={"inputmode": "numeric"}),
+        }
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -115,8 +134,15 @@ class RiskForm(forms.ModelForm):
 
         self.fields["systems"].queryset = DigitalSystem.objects.order_by("name")
         sites = Site.objects.visible_to(user) if user is not None else Site.objects.none()
-        self.fields["sites"].queryset = sites.order_by("name_km")
+        self.fields["sites"].queryset = sites
         self.fields["sites"].required = False
+        self.fields["sites"].help_text = _(
+            "The numbers of the offices concerned, as shown on their pages, separated by commas."
+        )
+        self.fields["sites"].error_messages.update(
+            invalid_choice=_("There is no office number %(value)s among yours."),
+            invalid_pk_value=_("“%(pk)s” is not an office number."),
+        )
         self.fields["systems"].required = False
         self.fields["owner"].queryset = get_user_model().objects.filter(is_staff=True, is_active=True)
         for name in ("likelihood", "impact"):

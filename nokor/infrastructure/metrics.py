@@ -9,8 +9,11 @@ indicator has a value for the whole country only.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nokor.core.indicators import IndicatorSource, register
@@ -30,6 +33,19 @@ def commune_offices_connected(start: dt.date, end: dt.date, unit_code: str) -> f
     if not counts["total"]:
         return None
     return round(100 * counts["connected"] / counts["total"], 1)
+
+
+def commune_offices_connected_by_province(start: dt.date, end: dt.date) -> dict[str, float]:
+    """The same percent for every province at once."""
+    usable = Exists(Connectivity.objects.filter(Connectivity.usable_q(), site=OuterRef("pk")))
+    rows = (
+        Site.objects.filter(kind=Site.Kind.COMMUNE_OFFICE, is_active=True)
+        .annotate(province=Substr("unit_code", 1, 2), usable=usable)
+        .values("province")
+        .annotate(total=Count("pk"), connected=Count("pk", filter=Q(usable=True)))
+        .order_by()
+    )
+    return {row["province"]: round(100 * row["connected"] / row["total"], 1) for row in rows if row["total"]}
 
 
 def systems_reviewed(start: dt.date, end: dt.date, unit_code: str) -> float | None:
@@ -55,6 +71,35 @@ def assets_past_end_of_life(start: dt.date, end: dt.date, unit_code: str) -> int
     return assets.aggregate(count=Count("pk"))["count"]
 
 
+def assets_past_end_of_life_by_province(start: dt.date, end: dt.date) -> dict[str, int]:
+    """The same count for every province at once."""
+    rows = (
+        Asset.objects.filter(end_of_life__lt=end)
+        .exclude(status=Asset.Status.RETIRED)
+        .annotate(province=Substr("unit_code", 1, 2))
+        .values("province")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {row["province"]: row["count"] for row in rows}
+
+
+def asset_records(user: Any, start: dt.date, end: dt.date, unit_code: str) -> QuerySet:
+    """The assets behind the count, as `user` may see them."""
+    assets = (
+        Asset.objects.visible_to(user, "view")
+        .filter(end_of_life__lt=end)
+        .exclude(status=Asset.Status.RETIRED)
+    )
+    if unit_code:
+        assets = assets.filter(unit_code__startswith=unit_code)
+    return assets.order_by("end_of_life", "pk")
+
+
+def asset_url(asset: Asset) -> str:
+    return reverse("infrastructure:asset_detail", args=[asset.pk])
+
+
 register(
     IndicatorSource(
         "infrastructure.commune_offices_connected",
@@ -62,6 +107,7 @@ register(
         _("Commune offices with usable internet"),
         "percent",
         commune_offices_connected,
+        measure_by_province=commune_offices_connected_by_province,
     )
 )
 register(
@@ -80,6 +126,9 @@ register(
         _("Assets in service past their end of life"),
         "count",
         assets_past_end_of_life,
+        measure_by_province=assets_past_end_of_life_by_province,
+        records=asset_records,
+        record_url=asset_url,
     )
 )
 

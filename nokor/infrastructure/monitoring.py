@@ -8,8 +8,10 @@ roll-ups and purge, and the figures of the public status page.
 * After ``failure_threshold`` failed checks in a row an :class:`Incident` opens (not during a
   maintenance window) and the system's accountable person is notified; after ``success_threshold`` good
   checks in a row it closes.
-* :func:`rollup` turns raw checks into hourly and daily :class:`Rollup` rows; :func:`purge` deletes raw
-  checks older than ``INFRA_CHECK_RETENTION_DAYS`` (default 7).
+* :func:`rollup` packs the raw checks into their hourly :class:`Rollup` and recounts the days touched;
+  :func:`purge` drops the packed checks after ``INFRA_CHECK_RETENTION_DAYS`` (default 7) and the hourly
+  roll-ups after ``INFRA_HOURLY_RETENTION_DAYS`` (default 7, with their checks); daily roll-ups stay
+  (the storage design is in the module docstring of ``models/monitoring.py``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,10 +45,23 @@ from nokor.infrastructure.models import (
     Monitor,
     Rollup,
 )
+from nokor.infrastructure.samples import Sample, pack, unpack
 
 logger = logging.getLogger(__name__)
 
 STATUS_CACHE_KEY = "infrastructure:status-page"
+
+
+def status_html_key(language: str) -> str:
+    """The cache key of the status page's rendered sections in one language (views_status)."""
+    return f"{STATUS_CACHE_KEY}:html:{language}"
+
+
+def forget_status() -> None:
+    """Drop the status page's cached figures and rendered sections (after a change they show)."""
+    cache.delete_many([STATUS_CACHE_KEY, *(status_html_key(code) for code, _name in settings.LANGUAGES)])
+
+
 STATUS_DAYS = 90
 
 
@@ -95,7 +110,7 @@ def monitor_create(*, by: Any, **fields: Any) -> Monitor:
     monitor.next_check_at = timezone.now()
     monitor.save()
     _audit("monitor_create", monitor, by, kind=monitor.kind, target=monitor.target)
-    cache.delete(STATUS_CACHE_KEY)
+    forget_status()
     return monitor
 
 
@@ -132,7 +147,7 @@ def monitor_update(*, by: Any, monitor: Monitor, expected_version: int | None, *
     current.lock_version += 1
     current.save(update_fields=[*MONITOR_FIELDS, "lock_version", "updated_at"])
     _audit("monitor_update", current, by, changed=changed)
-    cache.delete(STATUS_CACHE_KEY)
+    forget_status()
     return current
 
 
@@ -180,7 +195,8 @@ def in_maintenance(monitors: Iterable[Monitor], now: dt.datetime) -> set[int]:
 # --------------------------------------------------------------------------------------------------
 @dataclass
 class RunReport:
-    """What one run did: monitors checked, left for the next run, and how late the oldest was."""
+    """What one run did: monitors checked, left for the next run, and how late after its due time the
+    latest check started."""
 
     checked: int = 0
     deferred: int = 0
@@ -203,18 +219,23 @@ def spec_of(monitor: Monitor) -> ProbeSpec:
 
 def _claim_due(now: dt.datetime, limit: int) -> list[Monitor]:
     """Take the due monitors (the most overdue first) and push their next check out by a lease, so a
-    second run starting meanwhile does not check them too."""
+    second run starting meanwhile does not check them too. Each monitor returned keeps, in memory, the
+    time it was due (``next_check_at``): its next check is planned from that time, not from when this
+    run reached it, so a monitor checked every minute by a job run every minute is due at every run."""
     with transaction.atomic():
         due = Monitor.objects.filter(is_active=True).filter(
             Q(next_check_at__lte=now) | Q(next_check_at__isnull=True)
         )
-        ids = list(
+        scheduled = dict(
             due.order_by("next_check_at")
             .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:limit]
+            .values_list("pk", "next_check_at")[:limit]
         )
-        Monitor.objects.filter(pk__in=ids).update(next_check_at=now + dt.timedelta(minutes=5))
-    return list(Monitor.objects.filter(pk__in=ids).select_related("system"))
+        Monitor.objects.filter(pk__in=scheduled).update(next_check_at=now + dt.timedelta(minutes=5))
+    monitors = list(Monitor.objects.filter(pk__in=scheduled).select_related("system"))
+    for monitor in monitors:
+        monitor.next_check_at = scheduled[monitor.pk] or now
+    return monitors
 
 
 def run_checks(*, now: dt.datetime | None = None, budget_seconds: float | None = None) -> RunReport:
@@ -226,9 +247,6 @@ def run_checks(*, now: dt.datetime | None = None, budget_seconds: float | None =
     report = RunReport()
     if not monitors:
         return report
-    report.max_lag_seconds = max(
-        ((now - m.next_check_at).total_seconds() for m in monitors if m.next_check_at), default=0.0
-    )
     deadline = started + budget
 
     def probe(spec: ProbeSpec) -> tuple[ProbeResult | None, dt.datetime]:
@@ -242,6 +260,10 @@ def run_checks(*, now: dt.datetime | None = None, budget_seconds: float | None =
         outcomes = list(pool.map(probe, [spec_of(m) for m in monitors]))
     done = [(m, result, at) for m, (result, at) in zip(monitors, outcomes, strict=True) if result is not None]
     skipped = [m.pk for m, (result, _at) in zip(monitors, outcomes, strict=True) if result is None]
+    # How late each check started, from the time it was due (queueing in this run included).
+    report.max_lag_seconds = round(
+        max(((at - m.next_check_at).total_seconds() for m, _result, at in done), default=0.0), 3
+    )
     if skipped:
         Monitor.objects.filter(pk__in=skipped).update(next_check_at=now)
     opened, closed = record_results(done)
@@ -295,7 +317,10 @@ def record_results(done: list[tuple[Monitor, ProbeResult, dt.datetime]]) -> tupl
         else:
             monitor.consecutive_failures += 1
             monitor.consecutive_successes = 0
-        monitor.next_check_at = at + dt.timedelta(seconds=max(monitor.interval_seconds, 30))
+        # Planned from the time it was due (see _claim_due); from now when it is a whole interval late.
+        interval = dt.timedelta(seconds=max(monitor.interval_seconds, 30))
+        due = monitor.next_check_at or at
+        monitor.next_check_at = due + interval if due + interval > at else at + interval
         if result.cert_expires_at is not None:
             monitor.cert_expires_at = result.cert_expires_at
     with transaction.atomic():
@@ -386,7 +411,7 @@ def incident_open(*, monitor: Monitor) -> Incident | None:
             risks.raise_for_outages(monitor=monitor, incident=incident)
     except IntegrityError:
         return None  # another run opened it first
-    cache.delete(STATUS_CACHE_KEY)
+    forget_status()
     return incident
 
 
@@ -398,7 +423,7 @@ def incident_close(*, incident: Incident, notify_owner: bool = True) -> Incident
         audit_record(action="infrastructure.incident_close", obj=incident, details={})
         if notify_owner:
             _notify(incident, "infrastructure.incident_resolved")
-    cache.delete(STATUS_CACHE_KEY)
+    forget_status()
     return incident
 
 
@@ -407,7 +432,7 @@ def incident_update_post(*, by: Any, incident: Incident, text_km: str, text_en: 
     """Staff tell the public what is happening (shown on the status page)."""
     update = IncidentUpdate.objects.create(incident=incident, text_km=text_km, text_en=text_en, posted_by=by)
     _audit("incident_update", incident, by, update=update.pk)
-    transaction.on_commit(lambda: cache.delete(STATUS_CACHE_KEY))
+    transaction.on_commit(forget_status)
     return update
 
 
@@ -425,8 +450,11 @@ def _tls_risks(monitors: list[Monitor]) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
-# Roll-ups, purge, storage
+# Roll-ups, purge, storage (the design is in the models' module docstring)
 # --------------------------------------------------------------------------------------------------
+ROLLUP_BATCH = 100_000  # raw checks packed per pass (a worker stopped for hours catches up in passes)
+
+
 def _hour(moment: dt.datetime) -> dt.datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
@@ -443,52 +471,94 @@ def _percentile(sorted_values: list[int], fraction: float) -> int | None:
     return sorted_values[index]
 
 
-def _summary(values: list[tuple[bool, int | None]]) -> dict[str, Any]:
-    times = sorted(ms for up, ms in values if up and ms is not None)
+def _summary(checks: list[Sample]) -> dict[str, Any]:
+    times = sorted(s.response_ms for s in checks if s.up and s.response_ms is not None)
     return {
-        "checks": len(values),
-        "up": sum(1 for up, _ms in values if up),
+        "checks": len(checks),
+        "up": sum(1 for s in checks if s.up),
         "median_ms": round(statistics.median(times)) if times else None,
         "p95_ms": _percentile(times, 0.95),
     }
 
 
 def rollup(*, now: dt.datetime | None = None) -> int:
-    """(Re)compute the hourly and daily roll-ups of every hour and day that has raw checks since the
-    last roll-up (the latest hour and day again: they may have been partial). Idempotent."""
+    """Pack the raw checks up to ``now`` into their hourly roll-ups (merged with the checks the hour
+    holds already), recompute the daily roll-ups of the days touched from their hours' checks, delete
+    the raw checks packed, and copy the uptime onto the monitors. Returns the roll-ups written.
+    Idempotent: a raw check is packed once, then gone."""
     now = now or timezone.now()
-    latest = (
-        Rollup.objects.filter(period=Rollup.Period.HOUR).order_by("-start").values_list("start", flat=True)
-    )
-    since = latest.first()
-    if since is None:
-        first = CheckResult.objects.order_by("checked_at").values_list("checked_at", flat=True).first()
-        if first is None:
-            return 0
-        since = _hour(first)
-    day_since = _local_day_start(since)
-    hours: dict[tuple[int, dt.datetime], list] = defaultdict(list)
-    days: dict[tuple[int, dt.datetime], list] = defaultdict(list)
-    raw = CheckResult.objects.filter(checked_at__gte=day_since, checked_at__lte=now).values_list(
-        "monitor_id", "checked_at", "up", "response_ms"
-    )
-    for monitor_id, at, up, ms in raw.iterator(chunk_size=20000):
-        if at >= since:
-            hours[(monitor_id, _hour(at))].append((up, ms))
-        days[(monitor_id, _local_day_start(at))].append((up, ms))
+    written = 0
+    while True:
+        raw = list(
+            CheckResult.objects.filter(checked_at__lte=now)
+            .order_by("checked_at", "pk")
+            .values_list("pk", "monitor_id", "checked_at", "up", "response_ms", "status_code", "error")[
+                :ROLLUP_BATCH
+            ]
+        )
+        if not raw:
+            break
+        written += _pack(raw, now)
+        if len(raw) < ROLLUP_BATCH:
+            break
+    if written:
+        with transaction.atomic():
+            _copy_uptime(now)
+        forget_status()
+    return written
+
+
+def _pack(raw: list[tuple], now: dt.datetime) -> int:
+    """One pass of :func:`rollup` over a batch of raw checks."""
+    too_old = now - dt.timedelta(days=setting("INFRA_CHECK_RETENTION_DAYS", 7))
+    new: dict[tuple[int, dt.datetime], list[Sample]] = defaultdict(list)
+    for _pk, monitor_id, at, up, ms, status, error in raw:
+        if at >= too_old:  # a straggler older than the retention: its hour's checks are gone
+            new[(monitor_id, _hour(at))].append(Sample(at, up, ms, status, error))
+    monitor_ids = {m for m, _h in new}
+    days = {(m, _local_day_start(hour)) for m, hour in new}
+    first_day = min((day for _m, day in days), default=now)
+    last_day = max((day for _m, day in days), default=now)
+    # Every hour of the days touched, with its packed checks: the hours to merge and the days to recount.
+    hours: dict[tuple[int, dt.datetime], list[Sample]] = {
+        (m, start): unpack(start, packed)
+        for m, start, packed in Rollup.objects.filter(
+            period=Rollup.Period.HOUR,
+            monitor_id__in=monitor_ids,
+            start__gte=first_day,
+            start__lt=last_day + dt.timedelta(days=1, hours=1),
+        ).values_list("monitor_id", "start", "samples")
+    }
+    for key, samples in new.items():
+        hours[key] = [*hours.get(key, []), *samples]
+    by_day: dict[tuple[int, dt.datetime], list[Sample]] = defaultdict(list)
+    for (m, start), samples in hours.items():
+        if (m, day := _local_day_start(start)) in days:
+            by_day[(m, day)].extend(samples)
     rows = [
-        Rollup(monitor_id=m, period=Rollup.Period.HOUR, start=start, **_summary(values))
-        for (m, start), values in hours.items()
+        Rollup(
+            monitor_id=m,
+            period=Rollup.Period.HOUR,
+            start=start,
+            samples=pack(start, hours[(m, start)]),
+            **_summary(hours[(m, start)]),
+        )
+        for m, start in new
     ] + [
-        Rollup(monitor_id=m, period=Rollup.Period.DAY, start=start, **_summary(values))
-        for (m, start), values in days.items()
+        Rollup(monitor_id=m, period=Rollup.Period.DAY, start=day, **_summary(by_day[(m, day)]))
+        for m, day in days
     ]
     with transaction.atomic():
-        Rollup.objects.filter(period=Rollup.Period.HOUR, start__gte=since).delete()
-        Rollup.objects.filter(period=Rollup.Period.DAY, start__gte=day_since).delete()
-        Rollup.objects.bulk_create(rows, batch_size=2000)
-        _copy_uptime(now)
-    cache.delete(STATUS_CACHE_KEY)
+        Rollup.objects.bulk_create(
+            rows,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["monitor", "period", "start"],
+            update_fields=["checks", "up", "median_ms", "p95_ms", "samples"],
+        )
+        ids = [row[0] for row in raw]
+        for offset in range(0, len(ids), 5000):
+            CheckResult.objects.filter(pk__in=ids[offset : offset + 5000]).delete()
     return len(rows)
 
 
@@ -499,9 +569,10 @@ def _copy_uptime(now: dt.datetime) -> None:
         "uptime_30d": (Rollup.Period.DAY, _local_day_start(now - dt.timedelta(days=29))),
     }
     values: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
+    ids = list(Monitor.objects.values_list("pk", flat=True))  # so the roll-ups' own index is used
     for field, (period, start) in windows.items():
         sums = (
-            Rollup.objects.filter(period=period, start__gte=start)
+            Rollup.objects.filter(monitor_id__in=ids, period=period, start__gte=start)
             .values("monitor_id")
             .annotate(checks=Sum("checks"), up=Sum("up"))
         )
@@ -516,29 +587,58 @@ def _copy_uptime(now: dt.datetime) -> None:
     Monitor.objects.bulk_update(monitors, ["uptime_24h", "uptime_30d"], batch_size=500)
 
 
-def purge(*, now: dt.datetime | None = None) -> int:
-    """Delete raw checks older than the retention (their roll-ups stay); never a check not yet rolled
-    up."""
+def purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Drop the packed checks of the hours older than ``INFRA_CHECK_RETENTION_DAYS`` (their figures
+    stay) and delete the hourly roll-ups older than ``INFRA_HOURLY_RETENTION_DAYS``; daily roll-ups are
+    kept. Returns how many hours lost their checks and how many were deleted."""
     now = now or timezone.now()
-    cutoff = now - dt.timedelta(days=setting("INFRA_CHECK_RETENTION_DAYS", 7))
-    rolled_until = (
-        Rollup.objects.filter(period=Rollup.Period.HOUR)
-        .order_by("-start")
-        .values_list("start", flat=True)
-        .first()
-    )
-    if rolled_until is None:
-        return 0
-    deleted, _ = CheckResult.objects.filter(checked_at__lt=min(cutoff, rolled_until)).delete()
-    return deleted
+    raw_cutoff = _hour(now - dt.timedelta(days=setting("INFRA_CHECK_RETENTION_DAYS", 7)))
+    hour_cutoff = _hour(now - dt.timedelta(days=setting("INFRA_HOURLY_RETENTION_DAYS", 7)))
+    ids = list(Monitor.objects.values_list("pk", flat=True))  # so the roll-ups' own index is used
+    hours = Rollup.objects.filter(monitor_id__in=ids, period=Rollup.Period.HOUR)
+    with transaction.atomic():
+        deleted, _ = hours.filter(start__lt=hour_cutoff).delete()
+        emptied = hours.filter(start__lt=raw_cutoff, samples__isnull=False).update(samples=None)
+    return {"emptied": emptied, "deleted": deleted}
+
+
+def raw_checks(*, monitor: Monitor, start: dt.datetime, end: dt.datetime) -> list[Sample]:
+    """The checks of ``monitor`` in [start, end), packed or not yet, in order of time (within the
+    retention; older hours have only their figures)."""
+    packed = Rollup.objects.filter(
+        monitor=monitor, period=Rollup.Period.HOUR, start__gte=_hour(start), start__lt=end
+    ).values_list("start", "samples")
+    checks = [s for hour, data in packed for s in unpack(hour, data)]
+    checks += [
+        Sample(*row)
+        for row in CheckResult.objects.filter(
+            monitor=monitor, checked_at__gte=start, checked_at__lt=end
+        ).values_list("checked_at", "up", "response_ms", "status_code", "error")
+    ]
+    return sorted((s for s in checks if start <= s.checked_at < end), key=lambda s: s.checked_at)
+
+
+def recent_checks(monitor: Monitor, limit: int = 20) -> list[Sample]:
+    """The monitor's last ``limit`` checks, newest first (its page): the raw ones, then its latest hours."""
+    fresh = [
+        Sample(*row)
+        for row in monitor.results.order_by("-checked_at").values_list(
+            "checked_at", "up", "response_ms", "status_code", "error"
+        )[:limit]
+    ]
+    if len(fresh) < limit:
+        hours = monitor.rollups.filter(period=Rollup.Period.HOUR, samples__isnull=False).order_by("-start")
+        for hour, data in hours.values_list("start", "samples")[:3]:
+            fresh.extend(unpack(hour, data))
+            if len(fresh) >= limit:
+                break
+    return sorted(fresh, key=lambda s: s.checked_at, reverse=True)[:limit]
 
 
 def uptime_from_raw(*, monitor: Monitor, start: dt.datetime, end: dt.datetime) -> float | None:
-    """Percent of good checks in [start, end) counted from the raw checks."""
-    counts = CheckResult.objects.filter(monitor=monitor, checked_at__gte=start, checked_at__lt=end).aggregate(
-        checks=Count("pk"), up=Count("pk", filter=Q(up=True))
-    )
-    return round(100 * counts["up"] / counts["checks"], 3) if counts["checks"] else None
+    """Percent of good checks in [start, end) counted check by check (see :func:`raw_checks`)."""
+    checks = raw_checks(monitor=monitor, start=start, end=end)
+    return round(100 * sum(1 for s in checks if s.up) / len(checks), 3) if checks else None
 
 
 def uptime_from_rollups(
@@ -551,33 +651,33 @@ def uptime_from_rollups(
     return round(100 * sums["up"] / sums["checks"], 3) if sums["checks"] else None
 
 
-# Bytes of one row with its share of the indexes, measured on PostgreSQL 15 (heap tuple header 24 +
-# data, plus a B-tree entry per index); used when the database cannot measure itself (SQLite).
-ESTIMATED_ROW_BYTES = {"check": 90 + 2 * 40, "rollup": 70 + 2 * 45}
+# A roll-up row with its index entry on PostgreSQL 15 (tuple header, columns, line pointer, B-tree entry),
+# and a packed check (measured on random response times); used where nothing was measured.
+ESTIMATED_BYTES = {"rollup_row": 120, "packed_check": 2.5}
 
 
 def storage_per_monitor_year(*, checks_per_minute: float = 1.0) -> dict[str, int]:
-    """Bytes one monitor takes for a year at the given rate: raw checks (only the retention window is
-    ever kept) plus 8,760 hourly and 365 daily roll-ups. Row sizes are measured with pg_column_size on
-    PostgreSQL when rows exist, else the estimates above."""
-    from django.db import connection
-
-    check_row, rollup_row = ESTIMATED_ROW_BYTES["check"], ESTIMATED_ROW_BYTES["rollup"]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for table, key in ((CheckResult._meta.db_table, "check"), (Rollup._meta.db_table, "rollup")):
-                cursor.execute(f"SELECT avg(pg_column_size(t.*)) FROM (SELECT * FROM {table} LIMIT 10000) t")  # noqa: S608
-                measured = cursor.fetchone()[0]
-                if measured:
-                    index_share = ESTIMATED_ROW_BYTES[key] - (90 if key == "check" else 70)
-                    if key == "check":
-                        check_row = int(measured) + 24 + index_share
-                    else:
-                        rollup_row = int(measured) + 24 + index_share
+    """Bytes one monitor takes after a year at the given rate: its packed checks (only the retention
+    days are ever kept), its hourly roll-ups (the hourly retention) and its 365 daily ones. The bytes
+    of a packed check are measured on the latest hours when there are some."""
+    per_check = ESTIMATED_BYTES["packed_check"]
+    latest = Rollup.objects.filter(period=Rollup.Period.HOUR, samples__isnull=False, checks__gt=0)
+    measured = latest.order_by("-start").values_list("checks", "samples")[:1000]
+    checks = sum(count for count, _data in measured)
+    if checks:
+        per_check = sum(len(data) for _count, data in measured) / checks
     retention = setting("INFRA_CHECK_RETENTION_DAYS", 7)
-    raw = int(checks_per_minute * 60 * 24 * retention * check_row)
-    rollups = (24 * 365 + 365) * rollup_row
-    return {"raw_bytes": raw, "rollup_bytes_per_year": rollups, "total_first_year": raw + rollups}
+    hourly_days = max(retention, setting("INFRA_HOURLY_RETENTION_DAYS", 7))
+    row = ESTIMATED_BYTES["rollup_row"]
+    raw = round(checks_per_minute * 60 * 24 * retention * per_check)
+    hourly = 24 * hourly_days * row
+    daily = 365 * row
+    return {
+        "raw_bytes": raw,
+        "hourly_bytes": hourly,
+        "daily_bytes_per_year": daily,
+        "total": raw + hourly + daily,
+    }
 
 
 # --------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     }
     rows = selectors.assets_for(request.user, **params)
     page_obj = selectors.CappedPaginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.with_labels(page_obj, asset_type=Asset.Type, status=Asset.Status)
     context = {
         "page_obj": page_obj,
         "params": params,

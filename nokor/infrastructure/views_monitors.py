@@ -30,6 +30,7 @@ def _state_rows(page_obj) -> list[list]:
     from django.utils.html import format_html
 
     rows = []
+    states = {value: str(label) for value, label in Monitor.State.choices}  # once, not per row
     for monitor in page_obj:
         rows.append(
             [
@@ -41,7 +42,7 @@ def _state_rows(page_obj) -> list[list]:
                 format_html(
                     '<strong class="tag tag--{}">{}</strong>',
                     STATE_TONES[monitor.last_state],
-                    monitor.get_last_state_display(),
+                    states[monitor.last_state],
                 ),
                 format_datetime(monitor.last_checked_at) if monitor.last_checked_at else _("Never"),
                 _("%(ms)s ms") % {"ms": monitor.last_response_ms}
@@ -99,17 +100,28 @@ def monitor_list(request: HttpRequest) -> HttpResponse:
 def monitor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One monitor: its settings, latest state, incidents with their updates, the last checks."""
     monitor = get_for_user(Monitor.objects.select_related("system"), request.user, pk=pk)
-    incidents = list(Incident.objects.filter(monitor=monitor).prefetch_related("updates")[:20])
-    context = {
-        "monitor": monitor,
-        "incidents": incidents,
-        "checks": monitor.results.order_by("-checked_at")[:20],
-        "windows": monitor.maintenance_windows.order_by("-starts_at")[:10],
-        "update_form": IncidentUpdateForm(),
-        "maintenance_form": MaintenanceForm(),
-        "can_change": Monitor.objects.visible_to(request.user, CHANGE).filter(pk=monitor.pk).exists(),
-    }
+    can_change = Monitor.objects.visible_to(request.user, CHANGE).filter(pk=monitor.pk).exists()
+    context = _detail_context(monitor, can_change=can_change)
     return render(request, "infrastructure/monitors/detail.html", context)
+
+
+def _detail_context(
+    monitor: Monitor,
+    *,
+    can_change: bool,
+    update_form: IncidentUpdateForm | None = None,
+    maintenance_form: MaintenanceForm | None = None,
+) -> dict:
+    """A monitor's page: settings, incidents with their updates, maintenance, its last checks."""
+    return {
+        "monitor": monitor,
+        "incidents": list(Incident.objects.filter(monitor=monitor).prefetch_related("updates")[:20]),
+        "checks": monitoring.recent_checks(monitor),
+        "windows": monitor.maintenance_windows.order_by("-starts_at")[:10],
+        "update_form": update_form or IncidentUpdateForm(),
+        "maintenance_form": maintenance_form or MaintenanceForm(),
+        "can_change": can_change,
+    }
 
 
 def _form_page(request: HttpRequest, form: MonitorForm, monitor: Monitor | None) -> HttpResponse:
@@ -174,15 +186,7 @@ def incident_update(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Update posted."))
         return redirect("infrastructure:monitor_detail", pk=incident.monitor_id)
     monitor = incident.monitor
-    context = {
-        "monitor": monitor,
-        "incidents": list(Incident.objects.filter(monitor=monitor).prefetch_related("updates")[:20]),
-        "checks": monitor.results.order_by("-checked_at")[:20],
-        "windows": monitor.maintenance_windows.order_by("-starts_at")[:10],
-        "update_form": form,
-        "maintenance_form": MaintenanceForm(),
-        "can_change": True,
-    }
+    context = _detail_context(monitor, update_form=form, can_change=True)
     return render(request, "infrastructure/monitors/detail.html", context, status=400)
 
 
@@ -196,13 +200,5 @@ def maintenance_create(request: HttpRequest, pk: int) -> HttpResponse:
         monitoring.maintenance_create(by=request.user, monitor=monitor, **form.cleaned_data)
         messages.success(request, _("Maintenance planned."))
         return redirect("infrastructure:monitor_detail", pk=monitor.pk)
-    context = {
-        "monitor": monitor,
-        "incidents": list(Incident.objects.filter(monitor=monitor).prefetch_related("updates")[:20]),
-        "checks": monitor.results.order_by("-checked_at")[:20],
-        "windows": monitor.maintenance_windows.order_by("-starts_at")[:10],
-        "update_form": IncidentUpdateForm(),
-        "maintenance_form": form,
-        "can_change": True,
-    }
+    context = _detail_context(monitor, maintenance_form=form, can_change=True)
     return render(request, "infrastructure/monitors/detail.html", context, status=400)

@@ -49,6 +49,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
     params = _filters(request)
     rows = selectors.sites_for(request.user, **params)
     page_obj = selectors.CappedPaginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.with_labels(page_obj, kind=Site.Kind)
     context = {
         "page_obj": page_obj,
         "params": params,
@@ -65,6 +66,7 @@ def sites_unconnected(request: HttpRequest) -> HttpResponse:
     params = _filters(request)
     rows = selectors.sites_without_usable_connectivity(request.user, unit=params["unit"], kind=params["kind"])
     page_obj = selectors.CappedPaginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.with_labels(page_obj, kind=Site.Kind)
     context = {
         "page_obj": page_obj,
         "params": {**params, "connectivity": "none"},

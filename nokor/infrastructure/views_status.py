@@ -1,11 +1,15 @@
 """The public status page of the ministry's public-facing services and its JSON feed: the same
-figures (monitoring.status_figures, cached briefly and shared by both languages)."""
+figures (monitoring.status_figures, cached briefly and shared by both languages); the page's sections
+are cached rendered, per language."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -43,8 +47,24 @@ def _state_label(state: str) -> str:
 
 @rule(PUBLIC)
 def status_page(request: HttpRequest) -> HttpResponse:
-    """Each public service's state, 90 days of daily uptime and the incidents with staff's updates."""
-    figures = monitoring.status_figures()
+    """Each public service's state, 90 days of daily uptime and the incidents with staff's updates. The
+    sections below the heading are the same for every visitor: rendered once per language and kept as
+    long as the figures (``monitoring.forget_status`` drops them after a change)."""
+    key = monitoring.status_html_key(get_language())
+    sections = cache.get(key)
+    if sections is None:
+        sections = render_to_string(
+            "infrastructure/status/_sections.html", _sections(monitoring.status_figures())
+        )
+        cache.set(key, sections, monitoring.setting("INFRA_STATUS_CACHE_SECONDS", 30))
+    response = render(request, "infrastructure/status/status.html", {"sections": mark_safe(sections)})  # noqa: S308 - our own rendering
+    # The page carries the visitor's own menu: browsers may keep it briefly, shared caches not.
+    patch_cache_control(response, private=True, max_age=CACHE_SECONDS)
+    return response
+
+
+def _sections(figures: dict) -> dict:
+    """The context of the status page's sections, in the reader's language."""
     english = get_language() == "en"
     services = []
     for item in figures["monitors"]:
@@ -88,20 +108,15 @@ def status_page(request: HttpRequest) -> HttpResponse:
         }
         for item in figures["incidents"]
     ]
-    all_up = all(s["state"] != Monitor.State.DOWN for s in services)
-    context = {
+    return {
         "services": services,
         "incidents": incidents,
         "open_incidents": [i for i in incidents if i["resolved_at"] is None],
-        "all_up": all_up,
+        "all_up": all(s["state"] != Monitor.State.DOWN for s in services),
         "generated_at": figures["generated_at"],
         "first_day": figures["days"][0],
         "last_day": figures["days"][-1],
     }
-    response = render(request, "infrastructure/status/status.html", context)
-    # The page carries the visitor's own menu: browsers may keep it briefly, shared caches not.
-    patch_cache_control(response, private=True, max_age=CACHE_SECONDS)
-    return response
 
 
 @rule(PUBLIC)

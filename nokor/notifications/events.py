@@ -29,4 +29,9 @@ EVENTS: dict[str, object] = {
     "infrastructure.incident_resolved": _(
         "A monitored service works again (to the system's accountable person)"
     ),
+    "strategy.report_submitted": _("A progress report waits for approval (to the approvers)"),
+    "strategy.report_returned": _("A progress report was returned for correction (to its author)"),
+    "strategy.report_approved": _("A progress report was approved (to its author)"),
+    "strategy.report_due": _("Progress reports are due soon (to focal points)"),
+    "strategy.report_overdue": _("Progress reports are overdue (to focal points)"),
 }

@@ -253,6 +253,12 @@ class Application(TimeStampedModel):
                 include=[name for name in QUEUE_COLUMNS if name != "unit"],
                 name="application_open_unit",
             ),
+            # The strategy indicators (metrics.py): the decisions of a period, as a range.
+            models.Index(
+                fields=["decided_at"],
+                condition=Q(status__in=(Status.APPROVED, Status.REFUSED)),
+                name="application_decided",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -332,3 +332,20 @@ def test_the_staff_pages_open_in_both_languages(login, administrator, staff_cour
         response = client.get(url)
         assert response.status_code == 200, url
         assert response["Cache-Control"] == "private, no-store"
+
+
+def test_the_rule_list_counts_each_rules_people_in_a_constant_number_of_queries(
+    login, trainer, staff_course, course, officer_kandal, officer_siem_reap, django_assert_max_num_queries
+):
+    officers = make_rule(trainer, staff_course, roles=[Role.SERVICE_OFFICER])
+    Enrolment.objects.filter(user=officer_kandal).update(status=Enrolment.Status.COMPLETED)
+    assert assignments.rule_counts([officers.pk]) == {officers.pk: (2, 1)}
+    client = login(trainer)
+    client.get("/academy/staff/rules/")
+    # session, user, second factor, roles; the count for the pages, the page of rules, their counts; inbox
+    with django_assert_max_num_queries(8):
+        page = client.get("/academy/staff/rules/")
+    assert page.status_code == 200
+    make_rule(trainer, course, roles=[])
+    with django_assert_max_num_queries(8):  # another rule: no more queries
+        assert client.get("/academy/staff/rules/").status_code == 200

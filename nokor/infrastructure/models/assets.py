@@ -68,11 +68,8 @@ class Asset(models.Model):
             models.UniqueConstraint(fields=["asset_type", "serial"], name="infra_asset_serial_per_type"),
         ]
         indexes = [
-            models.Index(
-                fields=["unit_code", "id"],
-                name="infra_asset_unit_idx",
-                opclasses=["varchar_pattern_ops", "int8_ops"],
-            ),
+            # In the list's order; the province filter is a range of codes (selectors.in_unit).
+            models.Index(fields=["unit_code", "id"], name="infra_asset_unit_order_idx"),
             models.Index(fields=["asset_type", "status", "unit_code"], name="infra_asset_type_idx"),
             models.Index(fields=["end_of_life"], name="infra_asset_eol_idx"),
         ]

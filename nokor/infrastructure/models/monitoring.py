@@ -1,9 +1,22 @@
 """Uptime monitors, their checks, roll-ups, incidents and maintenance windows.
 
-Storage stays bounded: a raw :class:`CheckResult` is kept a few days (``INFRA_CHECK_RETENTION_DAYS``),
-then only its hour's and its day's :class:`Rollup` remain (a few dozen bytes each, kept for years). The
-latest state of each monitor is copied onto the monitor itself (``last_state``, ``last_checked_at``…),
-so the dashboard of thousands of monitors is one query on one table.
+Storage stays bounded, whatever the years: 2,000 monitors checked every minute make 2.9 million checks a
+day, and one row per check (about 150 bytes with its indexes) would take 3 GB for a week. So:
+
+* a :class:`CheckResult` row lives only until the next roll-up (every 10 minutes) packs it into its
+  hour's :class:`Rollup` (``samples``: about 2.5 bytes a check, see ``nokor/infrastructure/samples.py``);
+* an hourly :class:`Rollup` (counts, median and 95th percentile of the response times) keeps its packed
+  checks ``INFRA_CHECK_RETENTION_DAYS`` (7: the raw checks of the monitor's page and of any later
+  recount) and is deleted after ``INFRA_HOURLY_RETENTION_DAYS`` (7 too: a row costs about 150 bytes with
+  its index entry, the checks in it about as much again; a longer setting keeps its figures without
+  the checks);
+* a daily :class:`Rollup`, computed from the packed checks of its hours, is kept for ever (365 rows a
+  monitor a year);
+* the status page and the dashboards read only roll-ups and the monitor's own copy of its latest state
+  and uptime (``last_state``, ``uptime_24h``…), so the dashboard of thousands of monitors is one query on
+  one table.
+
+``monitoring.storage_per_monitor_year`` gives the bytes per monitor per year.
 """
 
 from __future__ import annotations
@@ -118,7 +131,7 @@ class Monitor(models.Model):
 
 
 class CheckResult(models.Model):
-    """One check of one monitor (kept a few days, then only in the roll-ups)."""
+    """One check of one monitor, until the next roll-up packs it into its hour (``Rollup.samples``)."""
 
     monitor = models.ForeignKey(Monitor, on_delete=models.CASCADE, related_name="results")
     checked_at = models.DateTimeField()
@@ -138,7 +151,8 @@ class CheckResult(models.Model):
 
 
 class Rollup(models.Model):
-    """The checks of one monitor in one hour or one day (Phnom Penh time): counts and response times."""
+    """The checks of one monitor in one hour or one day (Phnom Penh time): counts and response times;
+    an hourly roll-up also holds the hour's checks themselves, packed, for the days of retention."""
 
     class Period(models.TextChoices):
         HOUR = "hour", _("Hour")
@@ -151,12 +165,15 @@ class Rollup(models.Model):
     up = models.PositiveIntegerField()
     median_ms = models.PositiveIntegerField(null=True, blank=True)
     p95_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Hourly roll-ups: the hour's checks (nokor.infrastructure.samples.pack), dropped after the retention.
+    samples = models.BinaryField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["monitor", "period", "start"], name="infra_rollup_unique")
         ]
-        indexes = [models.Index(fields=["period", "start"], name="infra_rollup_period_start")]
+        # No other index: every read names its monitors (``monitor_id IN (…)`` walks this one), and
+        # an index on (period, start) would cost a sixth of the table's size.
 
     def __str__(self) -> str:
         return f"{self.monitor_id} {self.period} {self.start:%Y-%m-%d %H:%M}"

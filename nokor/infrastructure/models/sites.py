@@ -65,11 +65,8 @@ class Site(models.Model):
         verbose_name = _("office")
         verbose_name_plural = _("offices")
         indexes = [
-            models.Index(
-                fields=["unit_code", "name_km", "id"],
-                name="infra_site_unit_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "int8_ops"],
-            ),
+            # In the list's order; the province filter is a range of codes (selectors.in_unit).
+            models.Index(fields=["unit_code", "name_km", "id"], name="infra_site_unit_order_idx"),
         ]
 
     def __str__(self) -> str:

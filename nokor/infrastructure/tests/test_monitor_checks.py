@@ -4,10 +4,11 @@ TLS certificate's expiry (read also when the certificate is rejected)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 
-from nokor.infrastructure.checks import ProbeSpec, run_probe
+from nokor.infrastructure.checks import ProbeSpec, probe_dns, run_probe
 from nokor.infrastructure.tests.monitoring_servers import LoopbackServer, closed_port, tls_server
 
 
@@ -58,6 +59,18 @@ def test_dns_up_and_down_on_the_expected_address():
     wrong = run_probe(ProbeSpec(kind="dns", target="localhost", timeout=2, keyword="192.0.2.1"))
     assert not wrong.up
     assert wrong.error.startswith("resolved to")
+
+
+def test_dns_gives_up_after_the_timeout_when_the_resolver_hangs():
+    def hanging_resolver(*args, **kwargs):
+        time.sleep(3)
+        return []
+
+    started = time.monotonic()
+    result = probe_dns(ProbeSpec(kind="dns", target="slow.example.invalid", timeout=0.3), hanging_resolver)
+    assert time.monotonic() - started < 1.5
+    assert not result.up
+    assert result.error.startswith("TimeoutError")
 
 
 def test_https_reports_when_the_certificate_expires(tmp_path):

@@ -73,6 +73,22 @@ def test_due_monitors_are_checked_concurrently_and_written_in_bulk(
     assert monitoring.run_checks().checked == 0  # nothing due any more
 
 
+def test_next_check_is_planned_from_when_it_was_due_and_the_lag_reported(server, system):
+    monitor = _monitor(system, server.url, interval_seconds=60)
+    due = timezone.now() - dt.timedelta(seconds=5)
+    Monitor.objects.filter(pk=monitor.pk).update(next_check_at=due)
+    report = monitoring.run_checks()
+    monitor.refresh_from_db()
+    # Due again a minute after it was due (not after it ran): the job of the next minute checks it.
+    assert monitor.next_check_at == due + dt.timedelta(seconds=60)
+    assert 5 <= report.max_lag_seconds < 30
+    # A whole interval late, it is planned from now instead of piling up checks.
+    Monitor.objects.filter(pk=monitor.pk).update(next_check_at=timezone.now() - dt.timedelta(minutes=3))
+    monitoring.run_checks()
+    monitor.refresh_from_db()
+    assert monitor.next_check_at > timezone.now() + dt.timedelta(seconds=50)
+
+
 def test_a_run_out_of_time_leaves_the_rest_due(server, system):
     _monitor(system, server.url)
     report = monitoring.run_checks(budget_seconds=-1)

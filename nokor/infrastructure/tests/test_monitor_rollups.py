@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import statistics
 
 import pytest
 from django.utils import timezone
 
 from nokor.infrastructure import monitoring
 from nokor.infrastructure.models import CheckResult, Monitor, Rollup
+from nokor.infrastructure.samples import MAX_MS, Sample, pack, unpack
 
 pytestmark = pytest.mark.django_db
 
@@ -53,16 +55,12 @@ def test_uptime_from_raw_equals_uptime_from_rollups(monitors):
     assert Rollup.objects.filter(period=Rollup.Period.HOUR).count() == 2 * 72
     assert Rollup.objects.filter(period=Rollup.Period.DAY).count() == 2 * 3
     hour = Rollup.objects.filter(period=Rollup.Period.HOUR).first()
-    times = sorted(
-        CheckResult.objects.filter(
-            monitor_id=hour.monitor_id,
-            checked_at__gte=hour.start,
-            checked_at__lt=hour.start + dt.timedelta(hours=1),
-            up=True,
-        ).values_list("response_ms", flat=True)
+    checks = monitoring.raw_checks(
+        monitor=hour.monitor, start=hour.start, end=hour.start + dt.timedelta(hours=1)
     )
+    times = sorted(s.response_ms for s in checks if s.up)
     assert hour.checks == 60
-    assert hour.median_ms is not None and times[0] <= hour.median_ms <= times[-1]
+    assert hour.median_ms == round(statistics.median(times))
     assert hour.p95_ms >= hour.median_ms
 
 
@@ -76,21 +74,67 @@ def test_rollup_twice_changes_nothing(monitors):
     assert sorted(Rollup.objects.values_list("period", "start", "checks", "up", "median_ms")) == first
 
 
-def test_purge_deletes_old_raw_checks_and_keeps_their_rollups(monitors, settings):
-    settings.INFRA_CHECK_RETENTION_DAYS = 7
-    start = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(days=10)
-    _checks(monitors[0], start, 60, seed=1)  # ten days old
-    _checks(monitors[0], timezone.now() - dt.timedelta(hours=2), 60, seed=2)  # recent
+def test_rollup_packs_the_raw_checks_and_merges_late_ones(monitors):
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+    _checks(monitors[0], hour, 30, seed=4)
+    monitoring.rollup(now=hour + dt.timedelta(minutes=40))
+    assert not CheckResult.objects.exists()  # packed into the hour, then deleted
+    CheckResult.objects.create(
+        monitor=monitors[0],
+        checked_at=hour + dt.timedelta(minutes=45, seconds=7),
+        up=False,
+        status_code=503,
+        error="HTTP 503",
+    )
     monitoring.rollup()
-    before = monitoring.uptime_from_rollups(
-        monitor=monitors[0], start=start, end=start + dt.timedelta(hours=1)
+    row = Rollup.objects.get(period=Rollup.Period.HOUR, start=hour)
+    assert row.checks == 31
+    assert len(bytes(row.samples)) < 31 * 4  # a few bytes a check
+    checks = monitoring.raw_checks(monitor=monitors[0], start=hour, end=hour + dt.timedelta(hours=1))
+    assert len(checks) == 31
+    last = checks[-1]
+    assert (last.checked_at, last.up, last.status_code, last.error) == (
+        hour + dt.timedelta(minutes=45, seconds=7),
+        False,
+        503,
+        "HTTP 503",
     )
-    assert monitoring.purge() == 60
-    assert CheckResult.objects.count() == 60
-    assert (
-        monitoring.uptime_from_rollups(monitor=monitors[0], start=start, end=start + dt.timedelta(hours=1))
-        == before
-    )
+    assert monitoring.recent_checks(monitors[0], limit=5)[0] == last  # the monitor's page reads them
+
+
+def test_samples_keep_every_field_of_a_check():
+    hour = dt.datetime(2026, 11, 25, 3, tzinfo=dt.UTC)
+    checks = [
+        Sample(hour + dt.timedelta(seconds=3599), True, 70_000, 200, ""),
+        Sample(hour, False, None, None, "ConnectionRefusedError: ប្រព័ន្ធ"),
+        Sample(hour + dt.timedelta(seconds=61), True, 0, 301, ""),
+    ]
+    assert unpack(hour, pack(hour, checks)) == [
+        checks[1],
+        checks[2],
+        Sample(hour + dt.timedelta(seconds=3599), True, MAX_MS, 200, ""),
+    ]
+    assert unpack(hour, None) == []
+
+
+def test_purge_drops_old_checks_then_old_hours_and_keeps_the_days(monitors, settings):
+    settings.INFRA_CHECK_RETENTION_DAYS = 7
+    settings.INFRA_HOURLY_RETENTION_DAYS = 14
+    now = timezone.now()
+    last_hour = now.replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+    for days in (20, 10, 0):
+        _checks(monitors[0], last_hour - dt.timedelta(days=days), 60, seed=1)
+        monitoring.rollup(now=last_hour - dt.timedelta(days=days) + dt.timedelta(hours=1))
+    assert Rollup.objects.filter(period=Rollup.Period.HOUR).count() == 3
+    assert monitoring.purge(now=now) == {"emptied": 1, "deleted": 1}
+    hours = Rollup.objects.filter(period=Rollup.Period.HOUR).order_by("start")
+    assert [(row.checks, row.samples is None) for row in hours] == [(60, True), (60, False)]
+    assert Rollup.objects.filter(period=Rollup.Period.DAY).count() >= 3  # days are kept for ever
+    # A check recorded after its hour's checks were dropped is dropped too, not packed.
+    _checks(monitors[0], last_hour - dt.timedelta(days=8), 1, seed=2)
+    monitoring.rollup(now=now)
+    assert not CheckResult.objects.exists()
+    assert Rollup.objects.filter(period=Rollup.Period.HOUR).count() == 2
 
 
 def test_storage_per_monitor_and_year_is_bounded_by_the_retention(settings):
@@ -98,9 +142,10 @@ def test_storage_per_monitor_and_year_is_bounded_by_the_retention(settings):
     week = monitoring.storage_per_monitor_year(checks_per_minute=1)
     settings.INFRA_CHECK_RETENTION_DAYS = 1
     day = monitoring.storage_per_monitor_year(checks_per_minute=1)
-    # Raw checks take only the retention window, whatever the years; roll-ups grow by ~9,125 rows a year.
+    # Raw checks take only the retention window, whatever the years; daily roll-ups 365 rows a year.
     assert week["raw_bytes"] == 7 * day["raw_bytes"]
-    assert week["rollup_bytes_per_year"] == day["rollup_bytes_per_year"] < 2 * 1024 * 1024
+    ninety_days = week["raw_bytes"] + week["hourly_bytes"] + week["daily_bytes_per_year"] * 90 / 365
+    assert ninety_days * 2000 < 200 * 1024 * 1024  # the budget: 2,000 monitors, 90 days
 
 
 def test_uptime_indicator_of_public_services(monitors):

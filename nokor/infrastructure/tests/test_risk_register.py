@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -88,3 +89,24 @@ def test_read_only_auditor_cannot_edit(login, auditor, infrastructure_officer):
     risk = risks.risk_create(by=infrastructure_officer, title="Power cuts")
     assert login(auditor).get(reverse("infrastructure:risks")).status_code == 200
     assert login(auditor).get(reverse("infrastructure:risk_edit", args=[risk.pk])).status_code == 403
+
+
+def test_offices_are_given_by_number_not_listed(login, infra_officer_kandal, estate):
+    client = login(infra_officer_kandal)
+    url = reverse("infrastructure:risk_create")
+    form = client.get(url).content.decode()
+    assert "Ampov Prey commune office" not in form  # no select of every office
+    data = {"title": "Flooding", "likelihood": "3", "impact": "4", "status": "open"}
+    other = estate["phnom_penh"].pk  # another province's office
+    response = client.post(url, {**data, "sites": f"{estate['kandal'].pk}, {other}"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'class="error-summary"' in page
+    assert f"There is no office number {other} among yours." in page
+    assert f'value="{estate["kandal"].pk}, {other}"' in page  # what was typed is kept
+    assert not Risk.objects.exists()
+    response = client.post(url, {**data, "sites": f"{estate['kandal'].pk} {estate['kandal_bare'].pk}"})
+    risk = Risk.objects.get()
+    assert set(risk.sites.all()) == {estate["kandal"], estate["kandal_bare"]}
+    edit = client.get(reverse("infrastructure:risk_edit", args=[risk.pk])).content.decode()
+    typed = re.search(r'name="sites" value="([^"]*)"', edit).group(1)
+    assert sorted(typed.split(", ")) == sorted([str(estate["kandal"].pk), str(estate["kandal_bare"].pk)])

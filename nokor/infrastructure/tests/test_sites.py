@@ -178,3 +178,17 @@ def test_every_page_renders_for_an_officer(login, infrastructure_officer, estate
         assert response.status_code == 200, path
     menu = client.get("/infrastructure/sites/").content.decode()
     assert 'href="/infrastructure/assets/"' in menu and 'href="/infrastructure/systems/"' in menu
+
+
+def test_unit_filter_is_a_range_of_codes_that_keeps_the_subtree_only(units):
+    for code in ("08", "0801", "080199", "0809", "0819", "09", "19", "99", "9901"):
+        Site.objects.filter(pk=make_site(units["08"], code).pk).update(unit_code=code)
+
+    def codes(prefix):
+        return sorted(Site.objects.filter(selectors.in_unit(prefix)).values_list("unit_code", flat=True))
+
+    assert codes("08") == ["08", "0801", "080199", "0809", "0819"]
+    assert codes("0801") == ["0801", "080199"]
+    assert codes("0809") == ["0809"]
+    assert codes("99") == ["99", "9901"]
+    assert codes("19") == ["19"]

@@ -100,6 +100,9 @@ def test_status_page_query_count_does_not_grow_with_monitors(client, django_asse
         assert client.get(reverse("infrastructure:status")).status_code == 200
     with django_assert_max_num_queries(4):  # cached
         assert client.get(reverse("infrastructure:status_json")).status_code == 200
+    with django_assert_max_num_queries(0):  # the rendered sections are cached too
+        again = client.get(reverse("infrastructure:status"))
+    assert again.content.decode().count('<li class="uptime-bar uptime-bar--') == 30 * 90
 
 
 @pytest.mark.parametrize(

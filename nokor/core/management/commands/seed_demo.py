@@ -20,6 +20,7 @@ DEMO_MODULES = [
     "nokor.cyber.demo",
     "nokor.academy.demo",
     "nokor.infrastructure.demo",
+    "nokor.strategy.demo",
 ]
 
 

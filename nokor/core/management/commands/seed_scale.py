@@ -2,8 +2,11 @@
 
     manage.py seed_scale --applications 1000000 --bench-drafts 30000
     manage.py seed_scale --reports 1000000 --sightings-per-report 5 --measure-growth
+    manage.py seed_scale --staff 100000 --courses 50 --progress 2000000
+    manage.py seed_scale --sites 16000 --assets 200000 --monitors 2000 --monitor-days 90
 
-Each app's rows are made by its own module (``nokor/services/scale.py``, ``nokor/cyber/scale.py``);
+Each app's rows are made by its own module (``nokor/services/scale.py``, ``nokor/cyber/scale.py``,
+``nokor/academy/scale.py``, ``nokor/infrastructure/scale.py``);
 this command only parses, checks the database is ready, hands each module a :class:`BulkLoader`, and
 prints what was written. Every app's seeding runs in one transaction (nothing half-written on failure),
 then ``VACUUM ANALYZE`` the tables it filled (PostgreSQL), so the planner and the visibility map know
@@ -13,10 +16,12 @@ same transaction; unique indexes stay); the sightings always keep theirs, so the
 way production's does. While seeding, the tables being loaded are locked: seed before serving.
 
 **Tops up, never duplicates.** ``--applications N`` means "at least N applications": the missing ones
-are added (none when N are there already); the same for ``--reports N``. The records the benchmark
-scenarios open (the provincial officer's application, an issued document, complete drafts for the
-submit scenario) are made once and found again on the next run; the listed phone number it checks is
-the most reported one.
+are added (none when N are there already); the same for ``--reports N``, ``--staff N``, ``--courses N``
+and ``--progress N`` (lesson-progress rows), ``--sites N``, ``--assets N`` and ``--monitors N`` (each new
+monitor with ``--monitor-days`` days of history). The records the benchmark scenarios open (the provincial
+officer's application, an issued document, complete drafts for the submit scenario, the demo officer's
+enrolments) are made once and found again on the next run; the listed phone number it checks is the
+most reported one; the academy's signed quiz pages are made afresh on every run.
 
 The last line of the output is ``NOKOR_SEED {json}``: what the benchmark harness (``bench/run.py``)
 needs to know (paths of seeded records, rows written, seconds, bytes per sighting). Demo and benchmark
@@ -236,18 +241,47 @@ class Command(BaseCommand):
             action="store_true",
             help="measure the bytes per sighting half-way and at the end (linear growth check)",
         )
+        parser.add_argument("--staff", type=int, default=0, help="at least this many staff members")
+        parser.add_argument("--courses", type=int, default=0, help="at least this many training courses")
+        parser.add_argument(
+            "--progress", type=int, default=0, help="at least this many lesson-progress rows (academy)"
+        )
+        parser.add_argument(
+            "--sites", type=int, default=0, help="at least this many offices (infrastructure)"
+        )
+        parser.add_argument(
+            "--assets", type=int, default=0, help="at least this many assets (infrastructure)"
+        )
+        parser.add_argument("--monitors", type=int, default=0, help="at least this many uptime monitors")
+        parser.add_argument(
+            "--monitor-days", type=int, default=90, help="days of history of each new monitor (default 90)"
+        )
         parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
 
     def handle(self, *args, **options):
         if not (settings.DEMO or settings.DEBUG):
             raise CommandError("Benchmark data is only for demo installations: set NOKOR_DEMO=1.")
-        for name in ("applications", "bench_drafts", "reports"):
+        for name in (
+            "applications", "bench_drafts", "reports", "staff", "courses", "progress", "sites", "assets",
+            "monitors", "monitor_days",
+        ):  # fmt: skip
             if options[name] < 0:
                 raise CommandError(f"--{name.replace('_', '-')} cannot be negative.")
         if not 1 <= options["sightings_per_report"] <= 20:
             raise CommandError("--sightings-per-report must be between 1 and 20 (a report names at most 20).")
-        if not (options["applications"] or options["bench_drafts"] or options["reports"]):
-            raise CommandError("Nothing to do: give --applications, --bench-drafts or --reports.")
+        academy = options["staff"] or options["courses"] or options["progress"]
+        infrastructure = options["sites"] or options["assets"] or options["monitors"]
+        if not (
+            options["applications"]
+            or options["bench_drafts"]
+            or options["reports"]
+            or academy
+            or infrastructure
+        ):
+            raise CommandError(
+                "Nothing to do: give --applications, --bench-drafts, --reports, --staff, --courses, "
+                "--progress, --sites, --assets or --monitors."
+            )
         if not AdministrativeUnit.objects.exists():
             raise CommandError("Load the administrative tree first: manage.py load_gazetteer.")
         facts: dict[str, Any] = {}
@@ -279,6 +313,36 @@ class Command(BaseCommand):
                     reports=options["reports"],
                     sightings_per_report=options["sightings_per_report"],
                     measure_growth=options["measure_growth"],
+                    seed=options["seed"],
+                    log=self._log,
+                    table_bytes=table_bytes,
+                ),
+            )
+        if academy:
+            from nokor.academy import scale as academy_scale
+
+            facts["academy"] = self._run(
+                "academy",
+                lambda loader: academy_scale.seed(
+                    loader=loader,
+                    staff=options["staff"],
+                    courses=options["courses"],
+                    progress=options["progress"],
+                    seed=options["seed"],
+                    log=self._log,
+                ),
+            )
+        if infrastructure:
+            from nokor.infrastructure import scale as infrastructure_scale
+
+            facts["infrastructure"] = self._run(
+                "infrastructure",
+                lambda loader: infrastructure_scale.seed(
+                    loader=loader,
+                    sites=options["sites"],
+                    assets=options["assets"],
+                    monitors=options["monitors"],
+                    monitor_days=options["monitor_days"],
                     seed=options["seed"],
                     log=self._log,
                     table_bytes=table_bytes,
