@@ -105,3 +105,5 @@ def _fast_and_quiet(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Exact scam-check search counts (a test that wants the buffer makes its own SearchCounter).
+    settings.CYBER_SEARCH_COUNT_FLUSH_SECONDS = 0

@@ -376,6 +376,8 @@ CYBER_STATUS_RATE_LIMIT = env_int("NOKOR_CYBER_STATUS_RATE_LIMIT", 10)
 CYBER_FREEZE_ANSWER_MINUTES = env_int("NOKOR_CYBER_FREEZE_ANSWER_MINUTES", 60)
 # Seconds a scam-check answer is reused; any new report, verdict or allow-list change clears it at once.
 CYBER_CHECK_CACHE_SECONDS = env_int("NOKOR_CYBER_CHECK_CACHE_SECONDS", 60)
+# Seconds a process keeps scam-check searches in memory before writing their counts (0: write at once).
+CYBER_SEARCH_COUNT_FLUSH_SECONDS = env_int("NOKOR_CYBER_SEARCH_COUNT_FLUSH_SECONDS", 10)
 # Days before a mandatory course's due date when the learner is reminded.
 ACADEMY_REMINDER_DAYS = (7, 1)
 

@@ -16,11 +16,12 @@ from django.db import connection
 from nokor.cyber.models import Report, SearchCount
 
 FACTS = "NOKOR_SEED "
-# The search counter: one UPDATE … RETURNING (an INSERT, in a savepoint, the first time a value is
-# searched). On a cache miss, the sightings aggregate, the verdicts, the allow-list and the categories.
+# The search counter: one INSERT … ON CONFLICT DO UPDATE (tests write each search at once; see
+# nokor/cyber/searchcounts.py). On a cache miss, the sightings aggregate, the verdicts, the allow-list and
+# the categories.
 CHECK_CACHED = 1
 CHECK_UNCACHED = 1 + 4
-FIRST_SEARCH_UNCACHED = 4 + 3  # update (no row), savepoint, insert, release; aggregate, verdict, allow-list
+FIRST_SEARCH_UNCACHED = 1 + 3  # the counter; aggregate, verdict, allow-list (nothing listed: no categories)
 PAGE_EXTRA = 1  # the page also reads the names of the categories shown (only when listed)
 CHAIN_LOCK = 1 if connection.vendor == "postgresql" else 0  # the audit chain's advisory lock
 REPORT = 21 + CHAIN_LOCK  # see test_a_report_sent_to_the_api_costs_a_fixed_number_of_queries
