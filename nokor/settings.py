@@ -148,6 +148,9 @@ CACHES["fragments"] = {
     "TIMEOUT": None,
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Seconds a signed-in person's roles, second factor and unread count stay in the cache (nokor.core.userfacts;
+# each is also dropped when it changes).
+USER_FACTS_CACHE_SECONDS = env_int("NOKOR_USER_FACTS_CACHE_SECONDS", 60)
 SESSION_COOKIE_AGE = env_int("NOKOR_SESSION_DAYS", 14) * 86400
 STAFF_IDLE_TIMEOUT_MINUTES = env_int("NOKOR_STAFF_IDLE_TIMEOUT_MINUTES", 30)
 
