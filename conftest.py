@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 
 from nokor.accounts import demo
 from nokor.geography.models import AdministrativeUnit, Level
@@ -105,3 +106,7 @@ def _fast_and_quiet(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Exact scam-check search counts (a test that wants the buffer makes its own SearchCounter).
+    settings.CYBER_SEARCH_COUNT_FLUSH_SECONDS = 0
+    # Nothing cached by one test (a person's roles, counters…) is seen by the next, whose rows may reuse ids.
+    cache.clear()

@@ -149,6 +149,9 @@ CACHES["fragments"] = {
     "TIMEOUT": None,
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Seconds a signed-in person's roles, second factor and unread count stay in the cache (nokor.core.userfacts;
+# each is also dropped when it changes).
+USER_FACTS_CACHE_SECONDS = env_int("NOKOR_USER_FACTS_CACHE_SECONDS", 60)
 SESSION_COOKIE_AGE = env_int("NOKOR_SESSION_DAYS", 14) * 86400
 STAFF_IDLE_TIMEOUT_MINUTES = env_int("NOKOR_STAFF_IDLE_TIMEOUT_MINUTES", 30)
 
@@ -378,6 +381,8 @@ CYBER_STATUS_RATE_LIMIT = env_int("NOKOR_CYBER_STATUS_RATE_LIMIT", 10)
 CYBER_FREEZE_ANSWER_MINUTES = env_int("NOKOR_CYBER_FREEZE_ANSWER_MINUTES", 60)
 # Seconds a scam-check answer is reused; any new report, verdict or allow-list change clears it at once.
 CYBER_CHECK_CACHE_SECONDS = env_int("NOKOR_CYBER_CHECK_CACHE_SECONDS", 60)
+# Seconds a process keeps scam-check searches in memory before writing their counts (0: write at once).
+CYBER_SEARCH_COUNT_FLUSH_SECONDS = env_int("NOKOR_CYBER_SEARCH_COUNT_FLUSH_SECONDS", 10)
 # Days before a mandatory course's due date when the learner is reminded.
 ACADEMY_REMINDER_DAYS = (7, 1)
 

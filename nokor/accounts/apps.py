@@ -12,7 +12,9 @@ class AccountsConfig(AppConfig):
         from allauth.account.signals import password_changed, password_reset, password_set
         from django.contrib.auth.signals import user_logged_in
 
-        from nokor.accounts import services
+        from nokor.accounts import facts, services
+
+        facts.connect()
 
         def on_password(sender, request, user, **kwargs):
             services.password_changed(user=user)

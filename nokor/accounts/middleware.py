@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -14,7 +13,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from nokor.accounts.facts import SECOND_FACTOR
 from nokor.core.access import PUBLIC, view_rule_of
+from nokor.core.userfacts import fact
 
 # Pages a staff member may reach before meeting the rules (to meet them, or to leave).
 _ALWAYS_ALLOWED = {
@@ -45,9 +46,7 @@ _ACTIVITY_RESOLUTION_SECONDS = 60
 
 
 def has_second_factor(user) -> bool:
-    return Authenticator.objects.filter(
-        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
+    return fact(user, SECOND_FACTOR)
 
 
 def has_verified_contact(user) -> bool:

@@ -86,9 +86,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     # --- roles -------------------------------------------------------------------------------------
     @cached_property
     def active_roles(self) -> list[RoleAssignment]:
+        """The role assignments in force now (from the cached fact, see nokor.accounts.facts)."""
         if not self.is_authenticated or not self.is_staff or not self.pk:
             return []
-        return list(RoleAssignment.objects.active().filter(user=self).select_related("unit"))
+        from nokor.accounts.facts import ROLES
+        from nokor.core.userfacts import fact
+
+        now = timezone.now()
+        return [
+            a for a in fact(self, ROLES) if a.valid_from <= now and (a.valid_to is None or a.valid_to > now)
+        ]
 
     def has_any_role(self, roles) -> bool:
         return any(a.role in roles for a in self.active_roles)

@@ -67,7 +67,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["seq", "occurred_at", "action", "actor_label", "object_type", "object_id"]
     list_filter = ["action"]
     search_fields = ["action", "object_id", "request_id"]
-    ordering = ["-seq"]
+    ordering = ["-id"]
 
     def has_add_permission(self, request):
         return False

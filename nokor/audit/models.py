@@ -16,10 +16,11 @@ GENESIS_HASH = "0" * 64
 
 
 class AuditEvent(models.Model):
-    """One audited action. `hash` covers every field and the previous event's hash, so editing,
-    deleting, inserting or reordering any row breaks the chain from that row on."""
+    """One audited action. Once sealed (``seq`` set, see ``nokor.audit.services``), `hash` covers every
+    field and the previous event's hash, so editing, deleting, inserting or reordering any row breaks the
+    chain from that row on."""
 
-    seq = models.BigIntegerField(unique=True, editable=False)
+    seq = models.BigIntegerField(unique=True, null=True, blank=True, editable=False)
     occurred_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -42,8 +43,8 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     details = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     objects = ScopedManager()
     access = RecordRule(
@@ -53,12 +54,13 @@ class AuditEvent(models.Model):
     )
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         indexes = [
             models.Index(fields=["subject", "-occurred_at"]),
             models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
         ]
 
     def __str__(self) -> str:

@@ -26,7 +26,7 @@ def who_viewed(request):
 
 @rule(staff_with(Role.AUDITOR, Role.ADMINISTRATOR))
 def events(request):
-    qs = AuditEvent.objects.visible_to(request.user).select_related("unit").order_by("-seq")
+    qs = AuditEvent.objects.visible_to(request.user).select_related("unit").order_by("-id")
     action = request.GET.get("action", "").strip()
     if action:
         qs = qs.filter(action__startswith=action)

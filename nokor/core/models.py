@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import models
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -87,9 +87,21 @@ class Sequence(models.Model):
 
     @classmethod
     def next_value(cls, name: str) -> int:
-        """The next number of `name`; call inside a transaction (the row stays locked until it ends)."""
-        cls.objects.get_or_create(name=name)
-        row = cls.objects.select_for_update().get(name=name)
-        row.value += 1
-        row.save(update_fields=["value"])
-        return row.value
+        """The next number of `name`; call inside a transaction (the row stays locked until it ends).
+        One ``UPDATE … RETURNING``; the first number of a name inserts its row (a concurrent first use
+        that wins the insert makes ours fall back to the update)."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE {table} SET "value" = "value" + 1 WHERE "name" = %s RETURNING "value"',  # noqa: S608
+                [name],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
+        try:
+            with transaction.atomic():
+                cls.objects.create(name=name, value=1)
+        except IntegrityError:
+            return cls.next_value(name)
+        return 1

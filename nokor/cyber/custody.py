@@ -4,9 +4,10 @@ hand over, re-verify, hold and (rarely) delete them.
 The chain of custody of an item is not a table of its own: it is the events of the Foundation audit
 chain (``nokor.audit``) whose object is the :class:`EvidenceFile` (actions ``cyber.evidence.*``, and
 ``cyber.evidence_add`` written when a reporter sends a file). Every event is hashed with the one before
-it, so editing, deleting or reordering a custody event breaks the audit chain: ``manage.py audit verify``
-walks the whole chain; :func:`custody_chain_break` checks, for one item's page, that each of its events
-still matches its hash and still links to its neighbours.
+it once sealed (within a minute, see ``nokor.audit.services``), so editing, deleting or reordering a
+sealed custody event breaks the audit chain: ``manage.py audit verify`` walks the whole chain;
+:func:`custody_chain_break` checks, for one item's page, that each of its sealed events still matches its
+hash and still links to its neighbours.
 
 Files are written once, under a random name, hashed with SHA-256 at upload: nothing here replaces a
 file or changes its hash or size (the storage never overwrites an existing name either), and a file is
@@ -226,19 +227,20 @@ def custody_log(evidence: EvidenceFile | Any) -> QuerySet[AuditEvent]:
     return (
         AuditEvent.objects.filter(object_type=EvidenceFile._meta.label_lower, object_id=str(pk))
         .select_related("actor")
-        .order_by("seq")
+        .order_by("id")
     )
 
 
 def custody_chain_break(events: Iterable[AuditEvent]) -> ChainBreak | None:
-    """The first custody event that no longer verifies in the audit chain, or None.
+    """The first sealed custody event that no longer verifies in the audit chain, or None.
 
-    Each event must still match its own hash and link to its neighbours (the event before must hash to
-    its ``prev_hash``, the event after must carry its hash): an edited row, even one whose hash was
-    recomputed, breaks a link. This reads the item's events and their neighbours only, so a page can
+    Each sealed event must still match its own hash and link to its neighbours (the event before must
+    hash to its ``prev_hash``, the event after must carry its hash): an edited row, even one whose hash
+    was recomputed, breaks a link. This reads the item's events and their neighbours only, so a page can
     afford it; ``manage.py audit verify`` walks the whole chain (deleted events show up there as a gap).
+    Events not sealed yet (the last minute's) are checked from their sealing on.
     """
-    events = list(events)
+    events = [event for event in events if event.seq is not None]
     if not events:
         return None
     own = {event.seq: event for event in events}

@@ -193,8 +193,20 @@ class Identifier:
     detail: str | Promise | None = None
 
 
+MEMO_MAX_LENGTH = 200  # longer texts are normalised every time (the memo stays small whatever is sent)
+
+
 def normalize(text: str, kind: str | None = None) -> Identifier:
-    """Canonical form of ``text`` as ``kind``, or of the kind detected from it when ``kind`` is None."""
+    """Canonical form of ``text`` as ``kind``, or of the kind detected from it when ``kind`` is None.
+
+    A pure function of its arguments (no database, no settings): the last few thousand short texts are
+    remembered, so a number checked again and again is parsed once per process."""
+    if isinstance(text, str) and len(text) <= MEMO_MAX_LENGTH:
+        return _normalize_memo(text, kind)
+    return _normalize(text, kind)
+
+
+def _normalize(text: str, kind: str | None = None) -> Identifier:
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown identifier kind {kind!r}; expected one of {KINDS}")
     if not isinstance(text, str):
@@ -226,6 +238,9 @@ def normalize(text: str, kind: str | None = None) -> Identifier:
     return _unrecognized(
         "unknown", cleaned, original, _REASON_UNKNOWN if first_reason is None else first_reason
     )
+
+
+_normalize_memo = functools.lru_cache(maxsize=4096)(_normalize)
 
 
 def registrable_domain(host: str) -> str | None:

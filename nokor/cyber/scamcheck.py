@@ -45,8 +45,9 @@ to 5) is taken afresh on each check, so expiry is always on time. What the cache
 update, another process's change with a per-process cache) is at most that many seconds old. The
 investigators' indicators page and the dispute service read the database every time (``listings``).
 
-Cost, pinned in the tests: a check counts its search in one statement (``UPDATE … RETURNING``; an
-``INSERT`` too the first time), then reads the cache; on a miss, four more queries (the sightings
+Cost, pinned in the tests: a check adds its search to the process's buffer (``searchcounts``: written
+every few seconds, one statement per identifier; one ``SELECT`` of the stored count the first time a
+process sees an identifier), then reads the cache; on a miss, four more queries (the sightings
 aggregate, verdicts, allow-list, categories) whatever the number of reports.
 """
 
@@ -64,7 +65,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Case, CharField, Count, Max, Min, Q, Value, When
 from django.db.models.functions import Cast, Concat, Lower
 from django.db.models.signals import post_delete, post_save
@@ -74,12 +75,12 @@ from django.utils.translation import gettext_lazy as _
 from nokor.audit.services import audit_record
 from nokor.core.context import current_ip
 from nokor.core.text import strip_invisible
+from nokor.cyber import searchcounts
 from nokor.cyber.models import (
     AllowListEntry,
     Dispute,
     IdentifierKind,
     Report,
-    SearchCount,
     Sighting,
     Verdict,
 )
@@ -300,7 +301,7 @@ def lookup(text: str, *, count_search: bool = False) -> CheckResult:
     domain = identifier.registrable_domain if identifier.kind == IdentifierKind.URL else None
     if domain and domain not in SHARED_DOMAINS:  # a shared platform's reports are never read as a whole
         targets.append((IdentifierKind.DOMAIN.value, domain))
-    searched = count_search_of(*own) if count_search else searched_count(*own)
+    searched = searchcounts.COUNTER.count(*own) if count_search else searchcounts.stored_count(*own)
     listing, domain_listing, categories = _answer(own, targets, domain)
     return CheckResult(
         query=text,
@@ -532,55 +533,6 @@ def _local_date(moment: dt.datetime | None) -> dt.date | None:
     if moment is None:
         return None
     return timezone.localtime(moment).date()
-
-
-# --------------------------------------------------------------------------------------------------
-# Search counts
-# --------------------------------------------------------------------------------------------------
-def count_search_of(kind: str, value: str) -> int:
-    """Count one search of an identifier and return the new total. Race-safe without a lock: one
-    ``UPDATE … SET count = count + 1 … RETURNING count``, and the first search of a value inserts (a
-    concurrent first search that loses the insert race falls back to the update)."""
-    value = stored_value(value)
-    count = _increment(kind, value)
-    if count is None:
-        try:
-            with transaction.atomic():
-                SearchCount.objects.create(kind=kind, value=value, count=1)
-        except IntegrityError:
-            count = _increment(kind, value)
-        else:
-            return 1
-    return count or 0
-
-
-def _increment(kind: str, value: str) -> int | None:
-    """Add one to the counter of (kind, value) and read it back in the same statement; None when there
-    is no counter yet.
-
-    On PostgreSQL, outside a transaction, the increment does not wait for its commit to reach the disk
-    (``synchronous_commit`` off for this statement alone): a crash may lose the last fraction of a
-    second of search counts, never anything else, and a check does not wait for a disk flush."""
-    table = connection.ops.quote_name(SearchCount._meta.db_table)
-    now = SearchCount._meta.get_field("last_searched_at").get_db_prep_value(timezone.now(), connection)
-    update = (
-        f'UPDATE {table} SET "count" = "count" + 1, "last_searched_at" = %s '  # noqa: S608
-        'WHERE "kind" = %s AND "value" = %s RETURNING "count"'
-    )
-    relaxed = connection.vendor == "postgresql" and not connection.in_atomic_block
-    with connection.cursor() as cursor:
-        if relaxed:  # one implicit transaction for both statements (simple query protocol)
-            cursor.execute("SET LOCAL synchronous_commit TO OFF; " + update, [now, kind, value])
-            cursor.nextset()
-        else:
-            cursor.execute(update, [now, kind, value])
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
-
-
-def searched_count(kind: str, value: str) -> int:
-    """How many times an identifier was searched (without counting this read)."""
-    return SearchCount.objects.filter(kind=kind, value=value).values_list("count", flat=True).first() or 0
 
 
 # --------------------------------------------------------------------------------------------------

@@ -24,11 +24,11 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Left, TruncMonth
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from nokor.core.formatting import KHMER_MONTHS
-from nokor.core.text import in_language, latin_digits
+from nokor.core.text import current_language, in_language, latin_digits
 from nokor.cyber.models import Case, FreezeRequest, Report, Transfer
 
 # A count from 1 to 4 is never shown to the public: a rare category in a small province could point at
@@ -79,7 +79,7 @@ def parse_month(text: str) -> dt.date | None:
 
 def month_label(month: dt.date) -> str:
     """A month for a table, in the active language: "March 2026", "មីនា 2026" (Latin digits in tables)."""
-    if (translation.get_language() or "km").startswith("en"):
+    if current_language() == "en":
         return formats.date_format(month, "F Y")
     return f"{KHMER_MONTHS[month.month - 1]} {month.year}"
 

@@ -9,11 +9,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from nokor.accounts.roles import Role
 from nokor.core.access import RecordRule, ScopedManager
+from nokor.core.text import current_language
 from nokor.documents.codes import display_code
 from nokor.documents.registry import DOCUMENT_TYPES, FieldLabel
 
@@ -131,7 +131,7 @@ class Document(models.Model):
 
     @property
     def title(self) -> str:
-        return self.title_en if (get_language() or "km").startswith("en") else self.title_km
+        return self.title_en if current_language() == "en" else self.title_km
 
     @property
     def is_genuine(self) -> bool:

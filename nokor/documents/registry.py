@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language
+from nokor.core.text import current_language
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class FieldLabel:
     en: str
 
     def __str__(self) -> str:
-        return self.en if (get_language() or "km").startswith("en") else self.km
+        return self.en if current_language() == "en" else self.km
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def type_label(slug: str) -> str:
     found = DOCUMENT_TYPES.get(slug)
     if found is None:
         return slug
-    return found.title_en if (get_language() or "km").startswith("en") else found.title_km
+    return found.title_en if current_language() == "en" else found.title_km
 
 
 register(

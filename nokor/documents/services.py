@@ -17,10 +17,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from nokor.audit.services import audit_record
 from nokor.core.tasks import enqueue
+from nokor.core.text import current_language
 from nokor.documents.codes import new_code, normalize_code
 from nokor.documents.models import Document
 from nokor.documents.registry import FieldLabel, get_type
@@ -264,7 +264,7 @@ class VerificationResult:
 
     @property
     def title(self) -> str:
-        return self.title_en if (get_language() or "km").startswith("en") else self.title_km
+        return self.title_en if current_language() == "en" else self.title_km
 
     @property
     def known(self) -> bool:

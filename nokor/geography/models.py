@@ -6,10 +6,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from nokor.core.text import normalize_for_search
+from nokor.core.text import current_language, normalize_for_search
 
 
 class Level(models.IntegerChoices):
@@ -80,11 +79,11 @@ class AdministrativeUnit(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_latin if (get_language() or "km").startswith("en") else self.name_km
+        return self.name_latin if current_language() == "en" else self.name_km
 
     @property
     def type_name(self) -> str:
-        return self.type_en if (get_language() or "km").startswith("en") else self.type_km
+        return self.type_en if current_language() == "en" else self.type_km
 
     @property
     def is_current(self) -> bool:

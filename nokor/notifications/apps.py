@@ -8,4 +8,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from nokor.notifications import personal_data  # noqa: F401  (registers its section)
+        from nokor.notifications import facts, personal_data  # noqa: F401  (registers its section)
+
+        facts.connect()

@@ -11,9 +11,11 @@ from django.db import transaction
 from django.template import engines
 from django.utils import timezone, translation
 
+from nokor.core import userfacts
 from nokor.core.tasks import enqueue
 from nokor.notifications.events import EVENTS
 from nokor.notifications.models import Channel, Message, Preference
+from nokor.notifications.selectors import UNREAD
 
 
 def render_event(event: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -105,7 +107,9 @@ def inbox_mark_read(*, user: Any, message: Message | None = None) -> int:
     qs = Message.objects.visible_to(user).filter(channel=Channel.INBOX, read_at__isnull=True)
     if message is not None:
         qs = qs.filter(pk=message.pk)
-    return qs.update(read_at=timezone.now())
+    updated = qs.update(read_at=timezone.now())
+    userfacts.forget(user.pk, UNREAD)  # a bulk update sends no signal
+    return updated
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from nokor.audit.models import AuditEvent
+from nokor.audit.services import seal_pending
 from nokor.cyber import custody, reports
 from nokor.cyber.models import Case, EvidenceFile
 from nokor.cyber.tests.test_custody import (  # noqa: F401 (fixtures)
@@ -75,6 +76,7 @@ def test_the_page_shows_a_broken_chain_when_a_custody_event_was_edited(
     case_evidence, signed_in, investigator
 ):
     custody.evidence_verify(case_evidence, by=investigator)
+    seal_pending()  # what the worker does every minute
     event = custody.custody_log(case_evidence).first()
     AuditEvent.objects.filter(pk=event.pk).update(actor_label="someone else")
     html = signed_in(investigator).get(DETAIL.format(case_evidence.pk)).content.decode()

@@ -841,3 +841,13 @@ def test_malformed_identifiers_never_raise_and_recognized_ones_are_fixed_points(
 def test_registrable_domain_never_raises(host):
     result = registrable_domain(host)
     assert result is None or result == result.lower()
+
+
+def test_short_texts_are_parsed_once_and_long_ones_every_time():
+    assert normalize("012 345 678") is normalize("012 345 678")  # remembered
+    assert normalize("012 345 678", "phone") == normalize("012 345 678")
+    long_text = "https://example.com/" + "a" * module.MEMO_MAX_LENGTH
+    assert normalize(long_text) is not normalize(long_text) and normalize(long_text) == normalize(long_text)
+    for _ in range(2):  # an error is raised every time, never remembered
+        with pytest.raises(ValueError, match="unknown identifier kind"):
+            normalize("012 345 678", "fax")

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from nokor.audit.services import seal_pending
 from nokor.cyber import custody
 from nokor.cyber.models import EvidenceFile
 
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             evidence = EvidenceFile.objects.select_related("report", "unit").get(pk=evidence_id)
         except (EvidenceFile.DoesNotExist, ValidationError, ValueError) as error:
             raise CommandError(f"No evidence file {evidence_id}.") from error
+        seal_pending()  # the last minute's events too
         events = list(custody.custody_log(evidence))
         self.stdout.write(f"{evidence.original_name} SHA-256 {evidence.sha256} ({evidence.size} bytes)")
         for event in events:
