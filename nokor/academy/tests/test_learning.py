@@ -302,10 +302,9 @@ def test_quiz_submit_runs_a_small_constant_number_of_queries(
     page = client.get(url)
     questions = services.snapshots_for(_question_ids(page))
     # session, user, e-mail check (allauth), quiz with its course, enrolment, questions, choices;
-    # savepoint, lock enrolment, count attempts, insert attempt, update enrolment; audit: savepoint, chain
-    # head, insert, release (and on PostgreSQL the chain's advisory lock); release. No query grows with
-    # the number of learners or attempts.
-    with django_assert_max_num_queries(18):
+    # savepoint, lock enrolment, count attempts, insert attempt, update enrolment, the audit event;
+    # release. No query grows with the number of learners or attempts.
+    with django_assert_max_num_queries(14):
         response = post_form(client, url, wrong_answers(questions), _token(page))
     assert response.status_code == 302
 

@@ -96,7 +96,8 @@ def test_higher_values_are_drawn_higher_and_targets_dashed():
     (low, high) = actual.dots
     assert high[1] < low[1] and high[0] > low[0]  # SVG y grows downwards
     assert chart.baseline is not None and chart.baseline[0] < low[0]
-    assert [entry["label"] for entry in chart.legend] == ["Target", "Actual", "Baseline"]
+    with translation.override("en"):
+        assert [str(entry["label"]) for entry in chart.legend] == ["Target", "Actual", "Baseline"]
 
 
 def test_a_chart_without_values_says_so():

@@ -93,6 +93,7 @@ def test_read_only_auditor_cannot_edit(login, auditor, infrastructure_officer):
 
 def test_offices_are_given_by_number_not_listed(login, infra_officer_kandal, estate):
     client = login(infra_officer_kandal)
+    client.cookies["nokor_language"] = "en"
     url = reverse("infrastructure:risk_create")
     form = client.get(url).content.decode()
     assert "Ampov Prey commune office" not in form  # no select of every office

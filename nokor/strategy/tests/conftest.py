@@ -17,6 +17,13 @@ from nokor.strategy.reporting import current_period
 
 
 @pytest.fixture(autouse=True)
+def _english(client):
+    """The pages in English, as the tests read them (the Khmer catalogue is checked elsewhere); a test
+    about Khmer asks for it."""
+    client.cookies["nokor_language"] = "en"
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Evidence and workbooks go to a folder of the test, never to the real media folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -58,7 +58,9 @@ def test_the_excel_export_holds_every_level_of_the_plan_with_targets_values_and_
 
 
 def test_the_excel_export_is_in_khmer_for_a_khmer_reader(login, plan, approver):
-    sheet = _sheet(login(approver).get(reverse("strategy:export_excel")))  # Khmer is the default
+    client = login(approver)
+    client.cookies["nokor_language"] = "km"
+    sheet = _sheet(client.get(reverse("strategy:export_excel")))
     titles = [row[2].value for row in sheet.iter_rows(min_row=2)]
     assert Strategy.objects.get(code="1").title_km in titles
 
