@@ -84,20 +84,20 @@ def test_a_missing_value_breaks_the_line_and_a_lone_value_is_a_dot():
 
 
 def test_higher_values_are_drawn_higher_and_targets_dashed():
-    chart = line_chart(
-        key="t",
-        title="Share",
-        series=[Series("Target", _points(50, 60), dashed=True), Series("Actual", _points(10, 90))],
-        x_ticks=[(2023, "2023"), (2024, "2024")],
-        baseline=Point(2022, 5, "2022"),
-    )
+    with translation.override("en"):  # the legend's words are the page's language
+        chart = line_chart(
+            key="t",
+            title="Share",
+            series=[Series("Target", _points(50, 60), dashed=True), Series("Actual", _points(10, 90))],
+            x_ticks=[(2023, "2023"), (2024, "2024")],
+            baseline=Point(2022, 5, "2022"),
+        )
     target, actual = chart.lines
     assert target.dash and not actual.dash
     (low, high) = actual.dots
     assert high[1] < low[1] and high[0] > low[0]  # SVG y grows downwards
     assert chart.baseline is not None and chart.baseline[0] < low[0]
-    with translation.override("en"):
-        assert [str(entry["label"]) for entry in chart.legend] == ["Target", "Actual", "Baseline"]
+    assert [str(entry["label"]) for entry in chart.legend] == ["Target", "Actual", "Baseline"]
 
 
 def test_a_chart_without_values_says_so():
