@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from nokor.accounts.roles import Role
 from nokor.core.text import normalize_for_search
 from nokor.geography.models import Level
 from nokor.services.models import OPEN_STATUSES, STAFF_VIEW, Application, Service, Status
@@ -113,3 +114,22 @@ class KeysThenRows:
 def visible_events(application: Application, *, for_staff: bool) -> QuerySet:
     qs = application.events.select_related("actor")
     return qs if for_staff else qs.filter(visible_to_applicant=True)
+
+
+def officers_for(application: Application) -> list[tuple[str, str]]:
+    """Who may be given an application (the assignment choices): the service officers and supervisors of
+    its office, of the offices above it and nationwide; one query whatever the number of staff."""
+    from nokor.accounts.models import RoleAssignment
+
+    code = application.unit.code if application.unit_id else ""
+    offices = [code[:n] for n in (2, 4, 6, 8) if n <= len(code)]  # the office and the ones above it
+    rows = (
+        RoleAssignment.objects.active()
+        .filter(role__in=[Role.SERVICE_OFFICER, Role.SERVICE_SUPERVISOR])
+        .filter(Q(unit__isnull=True) | Q(unit__code__in=offices))  # and the nationwide roles
+        .select_related("user")
+    )
+    seen = {}
+    for row in rows:
+        seen[str(row.user_id)] = f"{row.user.full_name} ({row.get_role_display()})"
+    return [("", "—"), *sorted(seen.items(), key=lambda kv: kv[1])]

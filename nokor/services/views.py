@@ -405,26 +405,14 @@ def queue_detail(request, pk):
             "message_form": TextForm(auto_id="message_%s"),
             "note_form": TextForm(auto_id="note_%s"),
             "assign_form": AssignForm(
-                _officers_for(application), initial={"version": application.lock_version}, auto_id="assign_%s"
+                selectors.officers_for(application),
+                initial={"version": application.lock_version},
+                auto_id="assign_%s",
             ),
             "appeal_form": AppealDecisionForm(),
             "receipt_form": ReceiptForm(),
         },
     )
-
-
-def _officers_for(application: Application) -> list[tuple[str, str]]:
-    from nokor.accounts.models import RoleAssignment
-
-    code = application.unit.code if application.unit_id else ""
-    prefixes = [code[:n] for n in (0, 2, 4, 6, 8) if n <= len(code)]
-    rows = RoleAssignment.objects.active().filter(role__in=[Role.SERVICE_OFFICER, Role.SERVICE_SUPERVISOR])
-    rows = rows.select_related("user", "unit")
-    seen = {}
-    for row in rows:
-        if (row.unit.code if row.unit_id else "") in prefixes:
-            seen[str(row.user_id)] = f"{row.user.full_name} ({row.get_role_display()})"
-    return [("", "—"), *sorted(seen.items(), key=lambda kv: kv[1])]
 
 
 _ACTIONS = {
@@ -478,7 +466,7 @@ _ACTIONS = {
         ),
     ),
     "assign": (
-        lambda app, data: AssignForm(_officers_for(app), data),
+        lambda app, data: AssignForm(selectors.officers_for(app), data),
         lambda req, app, form: ops.application_assign(
             application=app,
             by=req.user,

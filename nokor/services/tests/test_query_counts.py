@@ -10,6 +10,9 @@ import json
 import pytest
 from django.core.management import call_command
 
+from nokor.accounts import demo
+from nokor.accounts.roles import Role
+from nokor.services import selectors
 from nokor.services.models import Application, Status
 
 FACTS = "NOKOR_SEED "
@@ -83,3 +86,22 @@ def test_the_queue_pages_are_disjoint_and_in_deadline_order(seeded, officer):
         seen += list(officer.get("/services/queue/", {"page": page}).context["page_obj"].object_list)
     assert len({a.pk for a in seen}) == len(seen) == 75
     assert [a.deadline for a in seen] == sorted(a.deadline for a in seen)
+
+
+def test_the_assignment_choices_are_the_office_above_and_nationwide_in_one_query(
+    submitted, officer_kandal, units, django_assert_num_queries
+):
+    """Officers elsewhere in the country are never read, however many there are (100,000 staff at
+    benchmark scale made the application page read them all)."""
+    elsewhere = demo.create_staff(
+        demo.DemoPerson(
+            "pp", "pp.officer@demo.nokor.gov.kh", "Phnom Penh officer", Role.SERVICE_OFFICER, "12"
+        )
+    )
+    nationwide = demo.create_staff(
+        demo.DemoPerson("nat", "nat.super@demo.nokor.gov.kh", "National supervisor", Role.SERVICE_SUPERVISOR)
+    )
+    with django_assert_num_queries(1):
+        choices = dict(selectors.officers_for(submitted))
+    assert str(officer_kandal.pk) in choices and str(nationwide.pk) in choices
+    assert str(elsewhere.pk) not in choices
