@@ -56,9 +56,11 @@ class Target:
     min_rps: float | None = None
 
     def met(self, ratio: float, p99_ms: float, rps: float | None = None) -> bool:
-        """Whether a measurement with this throughput ratio, p99 latency and throughput meets the target."""
+        """Whether a measurement with this throughput ratio, p99 latency and throughput meets the target
+        (a run without a single response never does: its p99 of 0 measures nothing)."""
         return (
-            (self.min_ratio is None or ratio >= self.min_ratio)
+            ratio > 0
+            and (self.min_ratio is None or ratio >= self.min_ratio)
             and (self.max_p99_ms is None or p99_ms <= self.max_p99_ms)
             and (self.min_rps is None or (rps is not None and rps >= self.min_rps))
         )
