@@ -225,6 +225,11 @@ def _quiz_submit_lua(ctx: LuaContext) -> str:
     )
 
 
+def _api_key_lua(ctx: LuaContext) -> str:
+    """Send the seeded partner key (every scope, a limit too high to reach) as a bearer token."""
+    return f'wrk.headers["Authorization"] = "Bearer {ctx.facts["integrations"]["token"]}"\n'
+
+
 SERVICES_SEED = services_seed()
 CYBER_SEED = cyber_seed()
 ACADEMY_SEED = academy_seed()
@@ -342,6 +347,17 @@ SCENARIOS: list[Scenario] = [
         expect_text='"listed": false',
         seed=CYBER_SEED,
         target=Target(min_ratio=0.6, max_p99_ms=20),
+    ),
+    Scenario(
+        name="scam-check API with an API key",
+        path="/api/v1/scam-check?q=012%20345%20678",
+        description="A partner's system (a bank) checks a phone number with its API key (issue 9): the key "
+        "is checked from the cache (constant-time hash compare, no database read), counted against its own "
+        "limit and in its per-process usage buffer (no write per call).",
+        expect_text='"normalized": "+85512345678"',
+        lua=_api_key_lua,
+        seed=("seed_api_key",),
+        target=Target(max_p99_ms=20),
     ),
     Scenario(
         name="scam-check page",

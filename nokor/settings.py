@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the Swagger UI files of /api/v1/docs itself (else Ninja loads them from a CDN)
     "nokor.core",
     "nokor.geography",
     "nokor.accounts",
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "nokor.academy",
     "nokor.infrastructure",
     "nokor.strategy",
+    "nokor.opendata",
+    "nokor.integrations",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +297,14 @@ SIGNING_CERT_FILE = Path(env_str("NOKOR_SIGNING_CERT_FILE", str(DATA_DIR / "sign
 SIGNING_CHAIN_FILE = Path(env_str("NOKOR_SIGNING_CHAIN_FILE", str(DATA_DIR / "signing" / "chain.pem")))
 SIGNING_KEY_PASSPHRASE = env_str("NOKOR_SIGNING_KEY_PASSPHRASE", "")
 DOCUMENT_VERIFY_RATE_LIMIT = env_int("NOKOR_DOCUMENT_VERIFY_RATE_LIMIT", 60)  # per client IP per minute
+
+# --- Partner integrations (nokor/integrations) -----------------------------------------------------
+# Seconds a process keeps API key calls in memory before writing usage counts and last-used times (tests:
+# at once, so no count outlives its test's rolled-back key).
+INTEGRATIONS_USAGE_FLUSH_SECONDS = env_int("NOKOR_INTEGRATIONS_USAGE_FLUSH_SECONDS", 0 if TESTING else 60)
+# Webhook addresses on loopback or private networks are refused unless this is set (tests, development).
+INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE = env_bool("NOKOR_WEBHOOK_ALLOW_PRIVATE", DEBUG)
+INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS = env_int("NOKOR_WEBHOOK_TIMEOUT_SECONDS", 5)
 
 # --- E-mail and SMS -------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("NOKOR_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -26,6 +26,8 @@ urlpatterns = [
     path("academy/", include("nokor.academy.urls")),
     path("infrastructure/", include("nokor.infrastructure.urls")),
     path("plan/", include("nokor.strategy.urls")),
+    path("opendata/", include("nokor.opendata.urls")),
+    path("partners/", include("nokor.integrations.urls")),
     path("", include("nokor.geography.urls")),
     path("api/v1/", guard(API, api.urls)),
     path(settings.ADMIN_URL, guard(STAFF, admin.site.urls)),

@@ -225,6 +225,7 @@ class ReportRow:
     figures: Figures
     drill_url: str = ""
     is_total: bool = False
+    key: str = ""  # the course's slug or the unit's code (the API names rows by it)
 
     def cells(self) -> list[Any]:
         return [self.label, *self.figures.values()]
@@ -328,7 +329,10 @@ def _by_course(unit_code: str, unit: AdministrativeUnit | None, breadcrumbs: lis
         .select_related("course")
         .order_by("course__position", "course__slug")
     )
-    rows = [ReportRow(cell.course.title, Figures.of(cell), _link(cell.course, unit_code)) for cell in cells]
+    rows = [
+        ReportRow(cell.course.title, Figures.of(cell), _link(cell.course, unit_code), key=cell.course.slug)
+        for cell in cells
+    ]
     return Report(
         course=None,
         unit_code=unit_code,
@@ -362,6 +366,7 @@ def _by_unit(course: Course, unit_code: str, unit: AdministrativeUnit | None, br
             names.get(cell.unit_code, cell.unit_code),
             Figures.of(cell),
             _link(course, cell.unit_code) if len(cell.unit_code) < DEEPEST else "",
+            key=cell.unit_code,
         )
         for cell in children
     ]

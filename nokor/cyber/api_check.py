@@ -1,6 +1,6 @@
 """The scam check API: ``GET /api/v1/scam-check?q=…`` answers what the public page answers, as JSON
-(rate-limited per client IP, sharing the page's budget). Mounted in ``nokor/api.py`` with
-``api.add_router("/", "nokor.cyber.api_check.router")``."""
+(rate-limited per client IP, sharing the page's budget, or per API key when one is sent). Mounted in
+``nokor/api.py`` with ``api.add_router("/", "nokor.cyber.api_check.router")``."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from typing import Literal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from nokor.core.text import strip_invisible
 from nokor.cyber import scamcheck
+from nokor.integrations.auth import api_auth
+from nokor.integrations.problems import problem, problem_responses
 
 router = Router(tags=["scam check"])
 
-PROBLEM_JSON = "application/problem+json"
 Kind = Literal["phone", "url", "domain", "email", "bank_account", "bakong", "crypto", "handle", "unknown"]
 
 
@@ -50,35 +52,10 @@ class ScamCheckOut(Schema):
     searched: int = Field(description="How many times it was checked, this time included.")
 
 
-class ProblemOut(Schema):
-    """An error as RFC 9457 problem details (media type application/problem+json)."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    retry_after: int | None = Field(None, description="429 only: seconds to wait (also in Retry-After).")
-
-
-def problem(status: int, title: str, detail: str, **extra) -> HttpResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    response = HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_JSON)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _problem_response(description: str) -> dict:
-    """An OpenAPI response of problem details (declared here: Ninja would document application/json)."""
-    return {
-        "description": description,
-        "content": {PROBLEM_JSON: {"schema": ProblemOut.model_json_schema()}},
-    }
-
-
 @router.get(
     "/scam-check",
     response={200: ScamCheckOut},
-    auth=None,
+    auth=api_auth("scam-check:read", anonymous=True),
     exclude_unset=True,
     summary="Check a phone number, web address, account or user name against the scam list",
     description=(
@@ -88,33 +65,32 @@ def _problem_response(description: str) -> dict:
         "enough independent reports named it recently; report_count, first_reported, last_reported and "
         "categories are given only then. A web address is also checked through its registrable domain "
         "(domain, domain_listed). No reporter data is ever returned. listed false does not mean safe. "
-        "Each call counts as a search (searched). Limited per client IP address (shared with the scam "
-        "check page): over the limit the answer is 429 with Retry-After. A missing or empty q is 400. "
-        "Errors are application/problem+json."
+        "Each call counts as a search (searched). Without an API key, limited per client IP address "
+        "(shared with the scam check page); with a key (scope scam-check:read), by the key's own limit. "
+        "Over the limit the answer is 429 with Retry-After. A missing or empty q is 400. Errors are "
+        "application/problem+json."
     ),
     openapi_extra={
-        "responses": {
-            400: _problem_response("q is missing or empty."),
-            429: _problem_response("Too many checks from this address: wait Retry-After seconds."),
-        }
+        "responses": problem_responses(
+            {
+                400: "q is missing or empty.",
+                429: "Too many checks from this address (or with this key): wait Retry-After seconds.",
+            }
+        )
     },
 )
 def scam_check(
     request: HttpRequest,
     q: str | None = Query(None, description="The text to check."),  # noqa: B008
 ):
-    retry_after = scamcheck.check_retry_after()
+    # A key was counted against its own limit when it was checked (nokor.integrations.auth).
+    retry_after = None if request.api_key else scamcheck.check_retry_after()
     if retry_after:
-        refused = problem(
-            429,
-            "Too Many Requests",
-            "Too many checks from this address. Try again later.",
-            retry_after=retry_after,
+        return problem(
+            429, None, _("Too many checks from this address. Try again later."), retry_after=retry_after
         )
-        refused["Retry-After"] = str(retry_after)
-        return refused
     if q is None or not strip_invisible(q):
-        return problem(400, "Bad Request", "Give the text to check in the q parameter.")
+        return problem(400, None, _("Give the text to check in the q parameter."))
     result = scamcheck.check(q)
     # public_data() gives exactly the fields of ScamCheckOut, in its order: rendered as it is, since
     # validating it again through the schema would cost about as much as the (cached) lookup.

@@ -12,15 +12,16 @@ from typing import Any
 
 import pydantic
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from nokor.cyber import reports
+from nokor.integrations.auth import api_auth
+from nokor.integrations.problems import problem, problem_responses
 
 router = Router(tags=["cyber"])
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 INVALID_REPORT = "urn:nokor:problem:invalid-report"
 
 
@@ -81,20 +82,6 @@ class ReportCreatedOut(Schema):
     identifiers: list[IdentifierOut]
 
 
-class ProblemError(Schema):
-    field: str
-    pointer: str
-    detail: str
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[ProblemError] = []
-
-
 def _inline_schema(model: type[pydantic.BaseModel]) -> dict[str, Any]:
     """The JSON schema of a model with its definitions written in place (the body is parsed by hand,
     so Ninja does not register the model among the components)."""
@@ -114,18 +101,6 @@ def _inline_schema(model: type[pydantic.BaseModel]) -> dict[str, Any]:
     return resolve(schema)
 
 
-def _problem(status: int, title: str, detail: str, *, type_: str = "about:blank", errors=None, headers=None):
-    body = {"type": type_, "title": title, "status": status, "detail": detail}
-    if errors is not None:
-        body["errors"] = errors
-    response = JsonResponse(
-        body, status=status, content_type=PROBLEM_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
-    )
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
-
-
 def _pointer(field: str) -> str:
     """``identifiers[1]`` → ``/identifiers/1``; ``contact.email`` → ``/contact/email`` (JSON Pointer)."""
     return "/" + field.replace("[", ".").replace("]", "").replace(".", "/")
@@ -137,7 +112,7 @@ def _invalid(errors: dict[str, list[str]]):
         for field, messages in errors.items()
         for message in messages
     ]
-    return _problem(
+    return problem(
         400,
         _("The report is not valid"),
         _("Correct the fields listed in errors and send the report again."),
@@ -172,8 +147,8 @@ def _identifier_inputs(values: list[Any], errors: dict[str, list[str]]) -> list[
 
 @router.post(
     "/reports",
-    auth=None,
-    response={201: ReportCreatedOut, 400: ProblemOut, 415: ProblemOut, 429: ProblemOut},
+    auth=api_auth("reports:create", anonymous=True),
+    response={201: ReportCreatedOut},
     summary="Report a cybercrime or a scam attempt",
     description=(
         "Files a report without an account (no session, no CSRF token: send JSON with "
@@ -184,27 +159,36 @@ def _identifier_inputs(values: list[Any], errors: dict[str, list[str]]) -> list[
         "The answer 201 gives the `reference` and the secret `tracking_code` with which the reporter "
         "follows the report on the status page: the code is shown only once, store it or show it to the "
         "reporter. Invalid input is 400 `application/problem+json` (RFC 9457) with `errors`, one per bad "
-        "field (`field` and JSON `pointer`). Reports are limited per client IP address (shared with the "
-        "report pages): over the limit the answer is 429 with `Retry-After`."
+        "field (`field` and JSON `pointer`). Without an API key, reports are limited per client IP address "
+        "(shared with the report pages); with a key (scope `reports:create`), by the key's own limit. Over "
+        "the limit the answer is 429 with `Retry-After`."
     ),
     openapi_extra={
+        "responses": problem_responses(
+            {
+                400: "The report is not valid: errors names each bad field.",
+                415: "The body is not JSON.",
+                429: "Too many reports: wait Retry-After seconds.",
+            }
+        ),
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": _inline_schema(ReportIn)}},
-        }
+        },
     },
 )
 def report_create(request: HttpRequest):
-    retry_after = reports.report_retry_after()
+    # A key was counted against its own limit when it was checked (nokor.integrations.auth).
+    retry_after = None if request.api_key else reports.report_retry_after()
     if retry_after:
-        return _problem(
+        return problem(
             429,
             _("Too many reports"),
             _("Too many reports were sent from this address. Try again later."),
-            headers={"Retry-After": str(retry_after)},
+            retry_after=retry_after,
         )
     if request.content_type != "application/json":
-        return _problem(415, _("Unsupported media type"), _("Send the report as JSON (application/json)."))
+        return problem(415, None, _("Send the report as JSON (application/json)."))
     try:
         data = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError):

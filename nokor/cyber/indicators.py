@@ -35,6 +35,7 @@ from nokor.cyber.models import (
 )
 from nokor.cyber.normalize import normalize
 from nokor.cyber.scamcheck import LISTABLE_KINDS, sightings_of, stored_value
+from nokor.integrations import events as partner_events
 
 
 class IndicatorError(Exception):
@@ -122,6 +123,7 @@ def verdict_set(*, kind: str, value: str, outcome: str, by: Any, note: str = "")
             "disputes_answered": answered,
         },
     )
+    partner_events.indicator_verdict(verdict)
     return verdict
 
 

@@ -1,4 +1,5 @@
-"""The documents API: public verification of a code (rate-limited per client IP, shared with the page)."""
+"""The documents API: public verification of a code (rate-limited per client IP, shared with the page, or
+per API key when one is sent)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from nokor.documents import services, throttle
+from nokor.integrations.auth import api_auth
+from nokor.integrations.problems import problem, problem_responses
 
 router = Router(tags=["documents"])
 
@@ -28,33 +32,31 @@ class VerificationOut(Schema):
     status_changed_on: dt.date | None
 
 
-class TooManyOut(Schema):
-    detail: str
-    retry_after: int
-
-
 @router.get(
     "/{code}/verify",
-    response={200: VerificationOut, 429: TooManyOut},
-    auth=None,
+    response={200: VerificationOut},
+    auth=api_auth("documents:verify", anonymous=True),
     summary="Verify an issued document",
     description=(
         "The status of the document with this verification code (as printed, with or without hyphens): "
         "genuine, revoked, superseded, or unknown (also for a mistyped code). No personal data is "
-        "returned. Limited per client IP address (with the verification page): over the limit the answer "
-        "is 429 with Retry-After."
+        "returned. Without an API key, limited per client IP address (with the verification page); with a "
+        "key (scope documents:verify), by the key's own limit. Over the limit the answer is 429 with "
+        "Retry-After."
     ),
+    openapi_extra={
+        "responses": problem_responses({429: "Too many verifications: wait Retry-After seconds."})
+    },
 )
 def verify(request: HttpRequest, code: str, response: HttpResponse) -> Status:
-    retry_after = throttle.verification_retry_after()
+    # A key was counted against its own limit when it was checked (nokor.integrations.auth).
+    retry_after = None if request.api_key else throttle.verification_retry_after()
     if retry_after:
-        response["Retry-After"] = str(retry_after)
-        return Status(
+        return problem(
             429,
-            {
-                "detail": "Too many verifications from this address. Try again later.",
-                "retry_after": retry_after,
-            },
+            None,
+            _("Too many verifications from this address. Try again later."),
+            retry_after=retry_after,
         )
     result = services.document_verify(code=code, channel="api")
     response["Cache-Control"] = "no-store"

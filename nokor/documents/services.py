@@ -24,6 +24,7 @@ from nokor.core.text import current_language
 from nokor.documents.codes import new_code, normalize_code
 from nokor.documents.models import Document
 from nokor.documents.registry import FieldLabel, get_type
+from nokor.integrations import events as partner_events
 from nokor.notifications.services import notify
 
 logger = logging.getLogger(__name__)
@@ -142,6 +143,7 @@ def document_revoke(*, document: Document, by: Any, reason: str) -> Document:
     document.revoked_by = by
     document.revoked_reason = reason
     document.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
+    partner_events.document_revoked(document)
     audit_record(
         action="document.revoke",
         actor=by,

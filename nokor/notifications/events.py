@@ -34,4 +34,5 @@ EVENTS: dict[str, object] = {
     "strategy.report_approved": _("A progress report was approved (to its author)"),
     "strategy.report_due": _("Progress reports are due soon (to focal points)"),
     "strategy.report_overdue": _("Progress reports are overdue (to focal points)"),
+    "opendata.data_requested": _("Someone asked for data (to the data owner)"),
 }

@@ -16,6 +16,7 @@ from nokor.audit.services import audit_record
 from nokor.core.models import Sequence
 from nokor.core.text import normalize_for_search, strip_invisible
 from nokor.geography.models import AdministrativeUnit
+from nokor.integrations import events as partner_events
 from nokor.notifications.services import notify
 from nokor.services import events
 from nokor.services.calendar import add_working_days, today, working_days_between
@@ -61,6 +62,8 @@ def _locked(application: Application, expected_version: int | None) -> Applicati
 def _save(application: Application, *fields: str) -> None:
     application.lock_version += 1
     application.save(update_fields=[*fields, "lock_version", "updated_at"])
+    if "status" in fields:
+        partner_events.application_status_changed(application)
 
 
 def _audit(action: str, application: Application, by: Any, **details: Any) -> None:

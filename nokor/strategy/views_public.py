@@ -54,21 +54,25 @@ def _text(status: plan.IndicatorStatus, reading: plan.Reading | None) -> str:
     return words or status.text(value)
 
 
-def public_figures() -> dict[str, Any]:
-    """Everything the page shows, labelled in the active language (three queries)."""
-    anonymous = AnonymousUser()  # the public's view, whoever is signed in
-    indicators = list(
-        Indicator.objects.visible_to(anonymous)
+def public_indicators() -> list[Indicator]:
+    """The indicators on the public page, in the plan's order, with their objective, strategy and plan."""
+    return list(
+        Indicator.objects.visible_to(AnonymousUser())  # the public's view, whoever is signed in
         .select_related("objective__strategy__plan")
         .order_by("objective__strategy__position", "objective__position", "position", "code")
     )
-    statuses = plan.indicator_statuses(indicators, user=anonymous)
-    latest = {pk: status.latest for pk, status in statuses.items()}
+
+
+def latest_by_province(
+    latest: dict[int, plan.Reading | None],
+) -> tuple[dict[int, dict[str, plan.Reading]], list[AdministrativeUnit]]:
+    """The public values by province of each indicator at its latest period (``latest`` by indicator
+    id), and the provinces in code order when there are any (two queries at most)."""
     by_province: dict[int, dict[str, plan.Reading]] = defaultdict(dict)
     wanted = {pk: (r.year, r.quarter) for pk, r in latest.items() if r is not None}
     if wanted:
         rows = (
-            IndicatorAggregate.objects.visible_to(anonymous)
+            IndicatorAggregate.objects.visible_to(AnonymousUser())
             .filter(
                 indicator__in=wanted,
                 indicator__by_province=True,
@@ -86,6 +90,15 @@ def public_figures() -> dict[str, Any]:
         if by_province
         else []
     )
+    return by_province, provinces
+
+
+def public_figures() -> dict[str, Any]:
+    """Everything the page shows, labelled in the active language (three queries)."""
+    indicators = public_indicators()
+    statuses = plan.indicator_statuses(indicators, user=AnonymousUser())
+    latest = {pk: status.latest for pk, status in statuses.items()}
+    by_province, provinces = latest_by_province(latest)
     strategies: dict[int, dict[str, Any]] = {}
     for indicator in indicators:
         status = statuses[indicator.pk]

@@ -128,7 +128,7 @@ def test_no_reporter_data_is_ever_returned(client, make_report, citizen):
 
 @pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "  \u200b "}])
 def test_a_missing_or_empty_query_is_a_problem(client, db, params):
-    response = client.get(URL, params)
+    response = client.get(URL, params, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
     problem = response.json()
     assert problem["status"] == 400 and problem["title"] == "Bad Request" and "q" in problem["detail"]
@@ -171,8 +171,8 @@ def test_the_operation_is_documented_for_openapi(db):
     operation = schema["paths"]["/api/v1/scam-check"]["get"]
     assert operation["summary"].startswith("Check a phone number")
     assert "listed" in operation["description"] and "429" in operation["description"]
-    assert "security" not in operation  # public
-    assert set(operation["responses"]) == {"200", "400", "429"}
+    assert {} in operation["security"]  # public: an API key is optional
+    assert set(operation["responses"]) == {"200", "400", "429", "default"}
     assert "application/problem+json" in operation["responses"]["400"]["content"]
     assert "application/problem+json" in operation["responses"]["429"]["content"]
     assert [p["name"] for p in operation["parameters"]] == ["q"]

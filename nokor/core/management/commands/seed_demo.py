@@ -21,6 +21,7 @@ DEMO_MODULES = [
     "nokor.academy.demo",
     "nokor.infrastructure.demo",
     "nokor.strategy.demo",
+    "nokor.opendata.demo",
 ]
 
 
