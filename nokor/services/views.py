@@ -347,7 +347,20 @@ def queue(request):
         "search": request.GET.get("q", "")[:100],
         "sort": request.GET.get("sort", "deadline"),
     }
-    queue = selectors.KeysThenRows(selectors.queue_for(request.user, **params))
+    # Only the columns of the table: not the answers, nor the records' long texts.
+    rows = selectors.queue_for(request.user, **params).only(
+        "reference",
+        "applicant_name",
+        "status",
+        "paused_at",
+        "deadline",
+        "service__name_km",
+        "service__name_en",
+        "unit__name_km",
+        "unit__name_latin",
+        "assigned_to__full_name",
+    )
+    queue = selectors.KeysThenRows(rows)
     page_obj = Paginator(queue, 25).get_page(request.GET.get("page"))
     return render(
         request,
