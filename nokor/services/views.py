@@ -130,11 +130,17 @@ def page(request, pk, page_id):
         files=request.FILES or None,
         initial=application.answers,
     )
+    saved = None
     if request.method == "POST" and form.is_valid():
         answers, files = forms_engine.to_json(definition, page_id, form.cleaned_data)
-        application = ops.application_save_page(
-            application=application, by=request.user, page_answers=answers, files=files
-        )
+        try:
+            saved = ops.application_save_page(
+                application=application, by=request.user, page_answers=answers, files=files
+            )
+        except ops.ServiceError as error:  # shown above the form, which keeps what was typed
+            form.add_error(None, str(error))
+    if saved is not None:
+        application = saved
         if "save_and_exit" in request.POST:
             messages.success(request, _("Your answers are saved. You can come back to them from any device."))
             return redirect("services:my_application", pk=pk)

@@ -211,6 +211,7 @@ def test_supervisor_assigns_from_the_list_or_by_email(
     login, supervisor_kandal, officer_kandal, officer_siem_reap, submitted
 ):
     client = login(supervisor_kandal)
+    client.cookies["nokor_language"] = "en"  # the messages are compared in English
     page = client.get(f"/services/queue/{submitted.pk}/")
     assert str(officer_kandal.pk) in dict(page.context["assign_form"].fields["officer"].choices)
     url = f"/services/queue/{submitted.pk}/assign/"
