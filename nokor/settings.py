@@ -124,7 +124,13 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'nokor.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("NOKOR_DB_CONN_MAX_AGE", 0))}
+# Health checks: a kept connection that died while idle (the database restarted) is replaced before the
+# request uses it, so the platform recovers from a restart by itself.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("NOKOR_DB_CONN_MAX_AGE", 0), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE: a writing transaction takes the write lock at BEGIN, so two writers queue instead of
     # failing with "database is locked" half-way (the audit chain reads its head and then writes).
