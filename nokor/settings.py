@@ -303,6 +303,7 @@ DOCUMENT_VERIFY_RATE_LIMIT = env_int("NOKOR_DOCUMENT_VERIFY_RATE_LIMIT", 60)  # 
 
 # --- E-mail and SMS -------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("NOKOR_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env_str("NOKOR_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))  # the file backend's folder
 EMAIL_HOST = env_str("NOKOR_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("NOKOR_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("NOKOR_EMAIL_HOST_USER", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -143,12 +145,22 @@ def server_error(request):
 
 
 def unavailable(request) -> HttpResponse:
-    """503 with Retry-After: the try-again page, from a template that needs no database."""
-    html = render_to_string(
-        "errors/unavailable.html",
-        {"retry_url": request.get_full_path(), "request_id": getattr(request, "request_id", "")},
-    )
-    response = HttpResponse(html, status=503)
+    """503 with Retry-After: the try-again page, from a template that needs no database (for the API,
+    problem details)."""
+    if request.path.startswith("/api/"):
+        body = {
+            "type": "about:blank",
+            "title": str(_("Service unavailable")),
+            "status": 503,
+            "detail": str(_("The service is busy: try again in a moment")),
+        }
+        response = HttpResponse(json.dumps(body), status=503, content_type="application/problem+json")
+    else:
+        html = render_to_string(
+            "errors/unavailable.html",
+            {"retry_url": request.get_full_path(), "request_id": getattr(request, "request_id", "")},
+        )
+        response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
