@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := nokor.settings
 
-.PHONY: help run dev install test test-unit test-browser lint messages lock bench clean
+.PHONY: help run dev install test test-unit test-browser lint messages lock bench faults clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ lock: install ## regenerate requirements.lock from the ranges in pyproject.toml
 
 bench: install ## run the benchmark harness (PostgreSQL + granian + wrk) and write docs/performance.md
 	$(PY) bench/run.py
+
+faults: install ## fault drills on a throw-away PostgreSQL: a worker killed mid-batch, the database restarted under load
+	$(PY) bench/faults.py
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) data

@@ -207,6 +207,8 @@ def render_latest(result: Result, file_name: str) -> list[str]:
         request = f"`{row['path']}`" + (" (scripted)" if row["scripted"] else "")
         request += f" as {row['as_user']}" if row["as_user"] else ""
         target = row["target"]["text"] if row["target"] else ""
+        if row.get("render"):
+            target += f" (measured: p99 {_ms(row['render']['p99_ms'])} ms)"
         lines.append(
             f"| {row['name']} | {request} | {row['rps']:,.0f} | {_ms(row['p50_ms'])} | "
             f"{_ms(row['p99_ms'])} | {row['error_count']} | {row['ratio']:.2f} | {target} | {_outcome(row)} |"

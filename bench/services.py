@@ -133,6 +133,17 @@ def postgres_cluster(workdir: Path, port: int, database: str) -> Iterator[Postgr
             subprocess.run(_as_postgres([*pg_ctl, "-m", "fast", "stop"]), capture_output=True, check=False)
 
 
+def restart_postgres(workdir: Path) -> float:
+    """Restart the cluster of ``postgres_cluster(workdir, …)`` the way an upgrade or a failover does (fast
+    shutdown: open connections are cut, transactions in flight roll back); return the seconds it took."""
+    started = time.monotonic()
+    root = workdir / "pg"
+    pg_ctl = [str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-l", str(root / "server.log"), "-w"]
+    # The server it starts writes to the log, not to our pipe (run would wait for the pipe to close).
+    subprocess.run(_as_postgres([*pg_ctl, "-m", "fast", "restart"]), stdout=subprocess.DEVNULL, check=True)
+    return time.monotonic() - started
+
+
 @contextmanager
 def background_process(
     command: list[str], *, env: dict[str, str], cwd: Path, log: Path

@@ -127,7 +127,13 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'nokor.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("NOKOR_DB_CONN_MAX_AGE", 0))}
+# Health checks: a kept connection that died while idle (the database restarted) is replaced before the
+# request uses it, so the platform recovers from a restart by itself.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("NOKOR_DB_CONN_MAX_AGE", 0), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE: a writing transaction takes the write lock at BEGIN, so two writers queue instead of
     # failing with "database is locked" half-way (the audit chain reads its head and then writes).
@@ -308,6 +314,7 @@ INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS = env_int("NOKOR_WEBHOOK_TIMEOUT_SECONDS", 
 
 # --- E-mail and SMS -------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("NOKOR_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env_str("NOKOR_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))  # the file backend's folder
 EMAIL_HOST = env_str("NOKOR_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("NOKOR_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("NOKOR_EMAIL_HOST_USER", "")

@@ -30,6 +30,7 @@ from nokor.academy.models import Enrolment, Lesson, LessonImage, Quiz, QuizAttem
 from nokor.audit.services import audit_view
 from nokor.core.access import PUBLIC, SIGNED_IN, get_for_user, rule
 from nokor.core.formatting import format_date
+from nokor.core.templatetags.nokor import status_tag
 from nokor.core.text import in_language
 
 
@@ -381,14 +382,11 @@ def my_learning(request: HttpRequest) -> HttpResponse:
     rows = []
     for certificate in certificates:
         document = certificate.document
-        status = render_to_string(
-            "components/status_tag.html",
-            {"label": document.get_status_display(), "tone": document.status_tone},
-        )
+        status = status_tag(document.get_status_display(), document.status_tone)
         if document.is_genuine and document.is_ready:
             status = format_html(
                 '{} · <a href="{}">{}</a>',
-                mark_safe(status),  # noqa: S308 (our own component, rendered above)
+                status,
                 reverse("documents:download", args=[document.code]),
                 _("Download (PDF)"),
             )

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -128,8 +132,38 @@ def page_not_found(request, exception=None):
     return _error(request, 404, "errors/404.html")
 
 
+RETRY_AFTER_SECONDS = 10
+DATABASE_DOWN = (OperationalError, InterfaceError)  # cannot connect, connection lost, server restarting
+
+
 def server_error(request):
+    """A failure nobody planned for; when it is the database that cannot be reached (restarting, failing
+    over), a 503 that says to try again, rendered without the database."""
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return unavailable(request)
     return _error(request, 500, "errors/500.html")
+
+
+def unavailable(request) -> HttpResponse:
+    """503 with Retry-After: the try-again page, from a template that needs no database (for the API,
+    problem details)."""
+    if request.path.startswith("/api/"):
+        body = {
+            "type": "about:blank",
+            "title": str(_("Service unavailable")),
+            "status": 503,
+            "detail": str(_("The service is busy: try again in a moment")),
+        }
+        response = HttpResponse(json.dumps(body), status=503, content_type="application/problem+json")
+    else:
+        html = render_to_string(
+            "errors/unavailable.html",
+            {"retry_url": request.get_full_path(), "request_id": getattr(request, "request_id", "")},
+        )
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def csrf_failure(request, reason=""):

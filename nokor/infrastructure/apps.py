@@ -1,6 +1,3 @@
-import importlib
-import importlib.util
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +13,5 @@ class InfrastructureConfig(AppConfig):
         register(MenuEntry("infrastructure:sites", _("Offices"), position=40))
         register(MenuEntry("infrastructure:assets", _("Assets"), position=41))
         register(MenuEntry("infrastructure:systems", _("Digital systems"), position=42))
-
-        # The monitors' and risks' menu entries live with them (written separately).
-        if importlib.util.find_spec("nokor.infrastructure.menu_monitoring") is not None:
-            importlib.import_module("nokor.infrastructure.menu_monitoring")
+        register(MenuEntry("infrastructure:monitors", _("Monitors"), position=43))
+        register(MenuEntry("infrastructure:risks", _("Risk register"), position=44))

@@ -27,7 +27,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # Only the keys, unordered: the rows' annotations (a site's usable link) are not worked out.
+        # Only the keys, unordered.
         return self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
 
     @property
@@ -85,7 +85,18 @@ def sites_for(
         qs = qs.filter(~has_usable_link())
     if search:
         qs = qs.filter(Q(name_km__icontains=search) | Q(name_en__icontains=search))
-    return qs.annotate(usable=has_usable_link()).order_by("unit_code", "name_km", "id")
+    return qs.order_by("unit_code", "name_km", "id")
+
+
+def with_usable(page: Any) -> Any:
+    """The page with each site's ``usable`` (has a usable link), read for the page's sites only: as an
+    annotation of the list, PostgreSQL hashed every link in the country for each page."""
+    ids = [site.pk for site in page.object_list]
+    links = Connectivity.objects.filter(Connectivity.usable_q(), site_id__in=ids)
+    usable = set(links.values_list("site_id", flat=True))
+    for site in page.object_list:
+        site.usable = site.pk in usable
+    return page
 
 
 def sites_without_usable_connectivity(user: Any, *, unit: str = "", kind: str = "") -> QuerySet:

@@ -50,6 +50,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.sites_for(request.user, **params)
     page_obj = selectors.CappedPaginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.with_labels(page_obj, kind=Site.Kind)
+    selectors.with_usable(page_obj)
     context = {
         "page_obj": page_obj,
         "params": params,
@@ -67,6 +68,7 @@ def sites_unconnected(request: HttpRequest) -> HttpResponse:
     rows = selectors.sites_without_usable_connectivity(request.user, unit=params["unit"], kind=params["kind"])
     page_obj = selectors.CappedPaginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.with_labels(page_obj, kind=Site.Kind)
+    selectors.with_usable(page_obj)
     context = {
         "page_obj": page_obj,
         "params": {**params, "connectivity": "none"},

@@ -94,12 +94,27 @@ class RequestInfoForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    officer = forms.ChoiceField(label=_("Officer"), error_messages={"required": _("Choose an officer.")})
+    """Assign to an officer from the list (the office's own first), or to anyone else by e-mail."""
+
+    officer = forms.ChoiceField(label=_("Officer"), required=False)
+    email = forms.EmailField(
+        label=_("Or another officer's e-mail"),
+        required=False,
+        help_text=_("For an officer of an office above this one, or of the ministry, not in the list."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, officers: list[tuple[str, str]], *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].choices = officers
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if bool(data.get("officer")) == bool(data.get("email")):
+            raise forms.ValidationError(_("Choose an officer from the list, or enter one e-mail."))
+        return data
 
 
 class ReceiptForm(forms.Form):

@@ -7,6 +7,7 @@ from operator import or_
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from nokor.accounts.roles import Role
@@ -116,20 +117,35 @@ def visible_events(application: Application, *, for_staff: bool) -> QuerySet:
     return qs if for_staff else qs.filter(visible_to_applicant=True)
 
 
+ASSIGN_CHOICES = 100  # the list offers at most this many officers; anyone else in scope by e-mail
+
+
 def officers_for(application: Application) -> list[tuple[str, str]]:
-    """Who may be given an application (the assignment choices): the service officers and supervisors of
-    its office, of the offices above it and nationwide; one query whatever the number of staff."""
+    """The assignment choices: the service officers and supervisors of the application's office and of
+    the offices above it, the nearest office first, at most ASSIGN_CHOICES of them, sorted by name. One
+    query whatever the number of staff. Nationwide staff and anyone past the limit are reached by e-mail
+    (``officer_by_email``)."""
     from nokor.accounts.models import RoleAssignment
 
     code = application.unit.code if application.unit_id else ""
     offices = [code[:n] for n in (2, 4, 6, 8) if n <= len(code)]  # the office and the ones above it
     rows = (
         RoleAssignment.objects.active()
-        .filter(role__in=[Role.SERVICE_OFFICER, Role.SERVICE_SUPERVISOR])
-        .filter(Q(unit__isnull=True) | Q(unit__code__in=offices))  # and the nationwide roles
-        .select_related("user")
+        .filter(role__in=[Role.SERVICE_OFFICER, Role.SERVICE_SUPERVISOR], unit__code__in=offices)
+        .order_by(Length("unit__code").desc(), "user__full_name", "pk")
+        .select_related("user")[: ASSIGN_CHOICES * 2]  # a person may hold both roles
     )
-    seen = {}
+    seen: dict[str, str] = {}
     for row in rows:
-        seen[str(row.user_id)] = f"{row.user.full_name} ({row.get_role_display()})"
+        if len(seen) == ASSIGN_CHOICES:
+            break
+        seen.setdefault(str(row.user_id), f"{row.user.full_name} ({row.get_role_display()})")
     return [("", "—"), *sorted(seen.items(), key=lambda kv: kv[1])]
+
+
+def officer_by_email(email: str):
+    """The staff member with this e-mail, or None (whether they work for the office is the service's
+    check, with its own message)."""
+    from nokor.accounts.models import User
+
+    return User.objects.filter(is_staff=True, is_active=True, email__iexact=email.strip()).first()

@@ -4,6 +4,8 @@ event, and queues the notifications — all or nothing."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -33,6 +35,8 @@ from nokor.services.models import (
 )
 from nokor.services.reference import make_reference
 from nokor.services.uploads import sha256_hex
+
+logger = logging.getLogger(__name__)
 
 
 class ServiceError(Exception):
@@ -132,9 +136,22 @@ def application_save_page(
         _("This application can no longer be changed."),
     )
     answers = dict(application.answers)
-    for name, uploaded in (files or {}).items():
-        attachment = _store_attachment(application, name, uploaded, by)
-        answers[name] = {"attachment": str(attachment.pk), "name": attachment.original_name}
+    stored: list[str] = []
+    try:
+        for name, uploaded in (files or {}).items():
+            attachment = _store_attachment(application, name, uploaded, by, stored)
+            answers[name] = {"attachment": str(attachment.pk), "name": attachment.original_name}
+    except OSError as error:  # disk full, folder not writable: nothing of this page is kept
+        for stored_name in stored:
+            with contextlib.suppress(OSError):  # what could not be written may not be there to remove
+                Attachment.file.field.storage.delete(stored_name)
+        logger.error("upload not stored", extra={"application": str(application.pk), "error": str(error)})
+        raise ServiceError(
+            _(
+                "Your file could not be stored just now. Your other answers are kept: choose the file "
+                "again and retry in a few minutes."
+            )
+        ) from error
     answers.update(page_answers)
     application.answers = answers
     name_field = application.service_version.form_definition.get("applicant_name_field")
@@ -147,16 +164,21 @@ def application_save_page(
 
 
 def _store_attachment(
-    application: Application, field_name: str, uploaded: UploadedFile, by: Any
+    application: Application, field_name: str, uploaded: UploadedFile, by: Any, stored: list[str]
 ) -> Attachment:
-    """Store an upload already checked by the form (its type was sniffed from its bytes there)."""
+    """Store an upload already checked by the form (its type was sniffed from its bytes there). The name
+    it is written under goes into ``stored`` before the first byte, so that a write that fails midway
+    (a full disk) leaves no partial file behind."""
     Attachment.objects.filter(application=application, field_name=field_name, replaced=False).update(
         replaced=True
     )
+    field = Attachment.file.field
+    name = field.storage.get_available_name(field.generate_filename(None, uploaded.name), field.max_length)
+    stored.append(name)
     return Attachment.objects.create(
         application=application,
         field_name=field_name,
-        file=uploaded,
+        file=field.storage.save(name, uploaded, max_length=field.max_length),
         original_name=uploaded.name[:255],
         content_type=getattr(uploaded, "sniffed_content_type", None) or "application/octet-stream",
         size=uploaded.size,

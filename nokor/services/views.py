@@ -130,11 +130,17 @@ def page(request, pk, page_id):
         files=request.FILES or None,
         initial=application.answers,
     )
+    saved = None
     if request.method == "POST" and form.is_valid():
         answers, files = forms_engine.to_json(definition, page_id, form.cleaned_data)
-        application = ops.application_save_page(
-            application=application, by=request.user, page_answers=answers, files=files
-        )
+        try:
+            saved = ops.application_save_page(
+                application=application, by=request.user, page_answers=answers, files=files
+            )
+        except ops.ServiceError as error:  # shown above the form, which keeps what was typed
+            form.add_error(None, str(error))
+    if saved is not None:
+        application = saved
         if "save_and_exit" in request.POST:
             messages.success(request, _("Your answers are saved. You can come back to them from any device."))
             return redirect("services:my_application", pk=pk)
@@ -347,7 +353,20 @@ def queue(request):
         "search": request.GET.get("q", "")[:100],
         "sort": request.GET.get("sort", "deadline"),
     }
-    queue = selectors.KeysThenRows(selectors.queue_for(request.user, **params))
+    # Only the columns of the table: not the answers, nor the records' long texts.
+    rows = selectors.queue_for(request.user, **params).only(
+        "reference",
+        "applicant_name",
+        "status",
+        "paused_at",
+        "deadline",
+        "service__name_km",
+        "service__name_en",
+        "unit__name_km",
+        "unit__name_latin",
+        "assigned_to__full_name",
+    )
+    queue = selectors.KeysThenRows(rows)
     page_obj = Paginator(queue, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -382,13 +401,14 @@ def queue_detail(request, pk):
     )
     definition = _definition(application)
     can_change = Application.objects.visible_to(request.user, CHANGE).filter(pk=pk).exists()
+    is_supervisor = ops._is_supervisor_for(request.user, application)
     return render(
         request,
         "services/queue_detail.html",
         {
             "application": application,
             "can_change": can_change,
-            "is_supervisor": ops._is_supervisor_for(request.user, application),
+            "is_supervisor": is_supervisor,
             "events": selectors.visible_events(application, for_staff=True),
             "rows": forms_engine.summary_rows(definition, application.answers, current_language()),
             "attachments": application.attachments.filter(replaced=False),
@@ -405,7 +425,7 @@ def queue_detail(request, pk):
             "message_form": TextForm(auto_id="message_%s"),
             "note_form": TextForm(auto_id="note_%s"),
             "assign_form": AssignForm(
-                selectors.officers_for(application),
+                selectors.officers_for(application) if is_supervisor else [],
                 initial={"version": application.lock_version},
                 auto_id="assign_%s",
             ),
@@ -470,7 +490,7 @@ _ACTIONS = {
         lambda req, app, form: ops.application_assign(
             application=app,
             by=req.user,
-            to=_user(form.cleaned_data["officer"]),
+            to=_assignee(form.cleaned_data),
             expected_version=_version(req),
         ),
     ),
@@ -497,10 +517,16 @@ def _version(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _user(pk: str):
+def _assignee(data: dict):
+    """The officer an assignment names: the one chosen in the list, or the staff member with the e-mail."""
     from nokor.accounts.models import User
 
-    return get_object_or_404(User, pk=pk, is_staff=True)
+    if data["officer"]:
+        return get_object_or_404(User, pk=data["officer"], is_staff=True)
+    officer = selectors.officer_by_email(data["email"])
+    if officer is None:
+        raise ops.ServiceError(_("No officer has this e-mail address."))
+    return officer
 
 
 @rule(staff_with(Role.SERVICE_OFFICER, Role.SERVICE_SUPERVISOR))

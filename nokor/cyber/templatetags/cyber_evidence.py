@@ -10,12 +10,12 @@ from typing import Any
 from django import template
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from nokor.core.formatting import format_datetime
+from nokor.core.templatetags.nokor import status_tag
 from nokor.cyber import custody
 from nokor.cyber.models import EvidenceFile
 from nokor.services.uploads import FORMAT_NAMES
@@ -24,15 +24,11 @@ register = template.Library()
 SHORT_HASH = 12
 
 
-def _tag(label: str, tone: str) -> str:
-    return render_to_string("components/status_tag.html", {"label": label, "tone": tone})
-
-
 def _name_cell(item: EvidenceFile, url: str) -> str:
     link = format_html('<a href="{}">{}</a>', url, item.original_name)
     if custody.is_sensitive(item):
         # The placeholder stands where a preview would be: words, never the image.
-        return format_html("{}<br>{}", _tag(_("Intimate image: hidden"), "red"), link)
+        return format_html("{}<br>{}", status_tag(_("Intimate image: hidden"), "red"), link)
     return link
 
 

@@ -21,8 +21,9 @@ FACTS = "NOKOR_SEED "
 # (nokor.core.userfacts). An audit event is one INSERT (sealed into the chain later by the worker).
 QUEUE = 6  # + the count, the page's keys (from the index alone), its rows, the services of the filter
 SEARCH = 6  # the same page, filtered by a reference
-# + the application, the audit of the view, the change right, units, officers, files, timeline:
-DETAIL = 11
+# + the application, the audit of the view, the change right, units, files, timeline (an officer's
+# page: a supervisor's adds one, the assignment choices):
+DETAIL = 10
 VERIFY = 5  # anonymous: the document and its holder, the audit event
 
 
@@ -88,11 +89,11 @@ def test_the_queue_pages_are_disjoint_and_in_deadline_order(seeded, officer):
     assert [a.deadline for a in seen] == sorted(a.deadline for a in seen)
 
 
-def test_the_assignment_choices_are_the_office_above_and_nationwide_in_one_query(
+def test_the_assignment_choices_are_the_office_and_those_above_in_one_query(
     submitted, officer_kandal, units, django_assert_num_queries
 ):
     """Officers elsewhere in the country are never read, however many there are (100,000 staff at
-    benchmark scale made the application page read them all)."""
+    benchmark scale made the application page read them all); nationwide staff are reached by e-mail."""
     elsewhere = demo.create_staff(
         demo.DemoPerson(
             "pp", "pp.officer@demo.nokor.gov.kh", "Phnom Penh officer", Role.SERVICE_OFFICER, "12"
@@ -103,5 +104,21 @@ def test_the_assignment_choices_are_the_office_above_and_nationwide_in_one_query
     )
     with django_assert_num_queries(1):
         choices = dict(selectors.officers_for(submitted))
-    assert str(officer_kandal.pk) in choices and str(nationwide.pk) in choices
-    assert str(elsewhere.pk) not in choices
+    assert str(officer_kandal.pk) in choices
+    assert str(elsewhere.pk) not in choices and str(nationwide.pk) not in choices
+
+
+def test_the_assignment_list_is_bounded_and_puts_the_nearest_office_first(submitted, units, monkeypatch):
+    monkeypatch.setattr(selectors, "ASSIGN_CHOICES", 2)
+    code = submitted.unit.code
+    province = [
+        demo.create_staff(
+            demo.DemoPerson(f"p{i}", f"p{i}@demo.nokor.gov.kh", f"A prov {i}", Role.SERVICE_OFFICER, code[:2])
+        )
+        for i in range(3)
+    ]
+    own = demo.create_staff(
+        demo.DemoPerson("own", "own@demo.nokor.gov.kh", "Z own office", Role.SERVICE_OFFICER, code)
+    )
+    choices = [pk for pk, _label in selectors.officers_for(submitted)][1:]
+    assert len(choices) == 2 and str(own.pk) in choices and str(province[0].pk) in choices

@@ -205,3 +205,30 @@ def test_api_shows_own_application_and_404_to_others(
 def test_api_needs_a_session(client, submitted):
     assert client.get(f"/api/v1/applications/{submitted.pk}").status_code == 401
     assert client.get("/api/v1/services").status_code == 200
+
+
+def test_supervisor_assigns_from_the_list_or_by_email(
+    login, supervisor_kandal, officer_kandal, officer_siem_reap, submitted
+):
+    client = login(supervisor_kandal)
+    client.cookies["nokor_language"] = "en"  # the messages are compared in English
+    page = client.get(f"/services/queue/{submitted.pk}/")
+    assert str(officer_kandal.pk) in dict(page.context["assign_form"].fields["officer"].choices)
+    url = f"/services/queue/{submitted.pk}/assign/"
+
+    both = client.post(url, {"officer": str(officer_kandal.pk), "email": officer_kandal.email}, follow=True)
+    assert "Choose an officer from the list, or enter one e-mail." in both.content.decode()
+    unknown = client.post(url, {"email": "nobody@example.org"}, follow=True)
+    assert "No officer has this e-mail address." in unknown.content.decode()
+    elsewhere = client.post(url, {"email": officer_siem_reap.email.upper()}, follow=True)
+    assert "This officer does not work for this office." in elsewhere.content.decode()
+    assert Application.objects.get(pk=submitted.pk).assigned_to is None
+
+    client.post(url, {"email": officer_kandal.email, "version": submitted.lock_version})
+    assert Application.objects.get(pk=submitted.pk).assigned_to == officer_kandal
+
+
+def test_an_officer_page_does_not_read_the_assignment_choices(login, officer_kandal, submitted):
+    page = login(officer_kandal).get(f"/services/queue/{submitted.pk}/")
+    assert page.context["is_supervisor"] is False
+    assert page.context["assign_form"].fields["officer"].choices == []
