@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from urllib.parse import urlsplit
@@ -148,13 +147,9 @@ def unavailable(request) -> HttpResponse:
     """503 with Retry-After: the try-again page, from a template that needs no database (for the API,
     problem details)."""
     if request.path.startswith("/api/"):
-        body = {
-            "type": "about:blank",
-            "title": str(_("Service unavailable")),
-            "status": 503,
-            "detail": str(_("The service is busy: try again in a moment")),
-        }
-        response = HttpResponse(json.dumps(body), status=503, content_type="application/problem+json")
+        from nokor.integrations.problems import problem
+
+        response = problem(503, None, _("The service is busy: try again in a moment"))
     else:
         html = render_to_string(
             "errors/unavailable.html",
