@@ -137,7 +137,7 @@ class SiteOut(Schema):
 
     @staticmethod
     def resolve_usable_connectivity(site: Site) -> bool:
-        return site.usable
+        return any(link.is_usable for link in site.links.all())  # prefetched with the page
 
     @staticmethod
     def resolve_links(site: Site) -> list[Connectivity]:
