@@ -41,6 +41,8 @@ def actor_label_for(actor: Any) -> str:
     """How an actor is shown in 'who viewed my data': role and unit for staff, never a name."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return ""
+    if getattr(actor, "audit_label", ""):  # a partner's system through its API key ("partner:Name")
+        return actor.audit_label
     if actor.is_staff:
         # Language-neutral ("service_officer@08"), rendered in the reader's language when shown.
         return (

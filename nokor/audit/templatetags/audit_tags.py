@@ -19,6 +19,10 @@ def actor_display(event) -> str:
         return _("Ministry staff")
     if not label:
         return _("The public")
+    if label.startswith("partner:"):
+        return _("%(organisation)s, a partner organisation, through its API key") % {
+            "organisation": label.removeprefix("partner:")
+        }
     parts = [part.partition("@") for part in label.split(";")]
     units = {
         u.code: u

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.test import RequestFactory
+from django.utils import translation
 from openapi_spec_validator import validate
 
 from nokor.api import api
@@ -139,6 +140,14 @@ def test_a_key_reads_the_applications_of_its_members_only(
     _problem(client.get(f"/api/v1/applications/{other.pk}", **bearer(token)), 404)
     reads = AuditEvent.objects.filter(action="personal_data.view", object_id=str(submitted.pk))
     assert reads.count() == 2 and reads.first().subject_id == citizen.pk
+    # In the citizen's "who viewed my data": the bank, not "a citizen" (its service account).
+    from nokor.audit.templatetags.audit_tags import actor_display
+
+    assert reads.first().actor_label == f"partner:{bank.name_en or bank.name_km}"
+    with translation.override("en"):
+        assert actor_display(reads.first()).startswith(
+            f"{bank.name_en or bank.name_km}, a partner organisation"
+        )
 
 
 def test_a_key_sees_nothing_of_people_who_are_not_members(client, make_key, submitted):
