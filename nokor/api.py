@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from nokor.core.views import DATABASE_DOWN, unavailable
 from nokor.integrations.auth import ApiKeyAuth, SessionAuth
 from nokor.integrations.etags import conditional
 from nokor.integrations.problems import PROBLEM_JSON, PROBLEM_REF, PROBLEM_SCHEMA, ApiProblem, problem
@@ -135,6 +136,8 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
+    if isinstance(exc, DATABASE_DOWN):  # restarting, failing over: 503 with Retry-After, as the pages
+        return unavailable(request)
     return problem(500, None, _("Something went wrong on our side. Try again later."))
 
 

@@ -50,3 +50,14 @@ def test_other_failures_keep_the_500_page():
     except ValueError:
         response = server_error(request)
     assert response.status_code == 500 and not response.has_header("Retry-After")
+
+
+@pytest.mark.django_db
+def test_the_api_answers_503_problem_details_when_the_database_is_down(tmp_path):
+    from nokor.api import api
+
+    request = RequestFactory().post("/api/v1/cyber/reports")
+    response = api.on_exception(request, _unreachable_database(tmp_path))
+    assert response.status_code == 503 and response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert response["Content-Type"] == "application/problem+json"
+    assert b"OperationalError" not in response.content
