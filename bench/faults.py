@@ -14,7 +14,7 @@ Loopback only, bounded in time, stops everything it started.
    answer is a 503 with Retry-After (never a 500, never a stack trace); filing works again after the
    restart without restarting the web server (seconds to recover reported).
 
-The result is printed as JSON (and written to bench/results/faults-<time>.json).
+The result is printed as JSON (and written to bench/results/faults/<time>.json).
 """
 
 from __future__ import annotations
@@ -284,7 +284,8 @@ def main() -> int:
         print(json.dumps(result["worker_killed"], indent=1), flush=True)
         print("drill: database restarted", flush=True)
         result["database_restarted"] = database_restarted(env, workdir)
-    out = ROOT / "bench" / "results" / f"faults-{started:%Y%m%dT%H%M%SZ}.json"
+    out = ROOT / "bench" / "results" / "faults" / f"{started:%Y%m%dT%H%M%SZ}.json"
+    out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=1))
     print(json.dumps(result, indent=1))
     return 0 if result["worker_killed"]["passed"] and result["database_restarted"]["passed"] else 1
