@@ -9,8 +9,9 @@
 #   redis-server        cache and rate limits in production-like runs
 #   wrk                 the benchmark harness's load generator
 #   postgresql          the production database engine (CI and benchmarks start a throw-away cluster)
+#   sqlmap              the SQL-injection probe of the attack tests (bench/attacks.py), on loopback only
 set -euo pipefail
-packages=(python3-venv gettext fonts-khmeros poppler-utils libnss3-tools chromium chromium-driver redis-server wrk postgresql)
+packages=(python3-venv gettext fonts-khmeros poppler-utils libnss3-tools chromium chromium-driver redis-server wrk postgresql sqlmap)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -eq 0 ]; then echo "All system packages present."; exit 0; fi
