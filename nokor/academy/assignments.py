@@ -46,6 +46,7 @@ from nokor.academy import services
 from nokor.academy.models import AssignmentRule, Course, Enrolment
 from nokor.accounts.models import RoleAssignment
 from nokor.audit.services import audit_record
+from nokor.core.bulk import update_in_bulk
 from nokor.core.tasks import enqueue
 from nokor.notifications.services import notify
 
@@ -249,7 +250,7 @@ def _reschedule(rule: AssignmentRule) -> int:
         if due != enrolment.due_on:
             enrolment.due_on = due
             changed.append(enrolment)
-    Enrolment.objects.bulk_update(changed, ["due_on"], batch_size=BATCH)
+    update_in_bulk(changed, ["due_on"])
     return len(changed)
 
 

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nokor.academy.models import Course, CourseUnitStats, Enrolment
+from nokor.core.bulk import update_in_bulk
 from nokor.geography.models import AdministrativeUnit
 
 REFRESH_MINUTES = 10
@@ -121,7 +122,7 @@ def stats_refresh(*, today: dt.date | None = None) -> int:
         for start in range(0, len(gone), 500):
             CourseUnitStats.objects.filter(pk__in=gone[start : start + 500]).delete()
         CourseUnitStats.objects.bulk_create(created, batch_size=500)
-        CourseUnitStats.objects.bulk_update(changed, [*FIGURES, "updated_at"], batch_size=500)
+        update_in_bulk(changed, [*FIGURES, "updated_at"])
     return len(created) + len(changed) + len(gone)
 
 

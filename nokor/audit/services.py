@@ -26,6 +26,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from nokor.audit.models import GENESIS_HASH, AuditEvent
+from nokor.core.bulk import update_in_bulk
 from nokor.core.context import current_ip, current_request_id
 
 _CHAIN_LOCK_KEY = 0x4E4F4B4F52  # "NOKOR"
@@ -120,7 +121,7 @@ def seal_pending() -> int:
                 seq += 1
                 event.seq, event.prev_hash = seq, prev_hash
                 event.hash = prev_hash = event.compute_hash()
-            AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"], batch_size=500)
+            update_in_bulk(pending, ["seq", "prev_hash", "hash"])
             sealed += len(pending)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from nokor.core.bulk import update_in_bulk
 from nokor.geography.models import AdministrativeUnit
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "kh_admin_units.csv"
@@ -85,7 +86,7 @@ def load_gazetteer(path: Path = DEFAULT_FILE, progress: Callable[[int], None] | 
             else:
                 report.unchanged += 1
         AdministrativeUnit.objects.bulk_create(to_create, batch_size=2000)
-        AdministrativeUnit.objects.bulk_update(to_update, _UPDATABLE, batch_size=2000)
+        update_in_bulk(to_update, _UPDATABLE)
         report.created += len(to_create)
         report.updated += len(to_update)
         if progress:
@@ -96,6 +97,6 @@ def load_gazetteer(path: Path = DEFAULT_FILE, progress: Callable[[int], None] | 
     retired = [u for code, u in existing.items() if code not in seen and u.valid_to is None]
     for unit in retired:
         unit.valid_to = today
-    AdministrativeUnit.objects.bulk_update(retired, ["valid_to"], batch_size=2000)
+    update_in_bulk(retired, ["valid_to"])
     report.retired = len(retired)
     return report

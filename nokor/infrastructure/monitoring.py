@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nokor.audit.services import audit_record
+from nokor.core.bulk import update_in_bulk
 from nokor.infrastructure.checks import ProbeResult, ProbeSpec, run_probe
 from nokor.infrastructure.models import (
     CheckResult,
@@ -325,7 +326,7 @@ def record_results(done: list[tuple[Monitor, ProbeResult, dt.datetime]]) -> tupl
             monitor.cert_expires_at = result.cert_expires_at
     with transaction.atomic():
         CheckResult.objects.bulk_create(rows, batch_size=1000)
-        Monitor.objects.bulk_update([m for m, _r, _a in done], STATE_FIELDS, batch_size=500)
+        update_in_bulk([m for m, _r, _a in done], STATE_FIELDS)
     opened, closed = _incidents([m for m, _r, _a in done])
     _tls_risks([m for m, _r, _a in done])
     return opened, closed
@@ -584,7 +585,7 @@ def _copy_uptime(now: dt.datetime) -> None:
     for monitor in monitors:
         monitor.uptime_24h = values[monitor.pk].get("uptime_24h")
         monitor.uptime_30d = values[monitor.pk].get("uptime_30d")
-    Monitor.objects.bulk_update(monitors, ["uptime_24h", "uptime_30d"], batch_size=500)
+    update_in_bulk(monitors, ["uptime_24h", "uptime_30d"])
 
 
 def purge(*, now: dt.datetime | None = None) -> dict[str, int]:
