@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := nokor.settings
 
-.PHONY: help run dev install test test-unit test-browser lint messages lock bench faults clean
+.PHONY: help run dev install test test-unit test-browser lint messages lock bench faults load audit-deps attacks topology clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -70,6 +70,18 @@ bench: install ## run the benchmark harness (PostgreSQL + granian + wrk) and wri
 
 faults: install ## fault drills on a throw-away PostgreSQL: a worker killed mid-batch, the database restarted under load
 	$(PY) bench/faults.py
+
+load: install ## load test with Locust (ramp, 5x spike, 20-min soak; about 40 min) into docs/reliability.md
+	$(PY) bench/load.py
+
+audit-deps: install ## pip-audit of requirements.lock: no known vulnerability unaddressed (docs/security.md)
+	$(VENV)/bin/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off
+
+attacks: install ## attack tests on loopback: account enumeration by answer and timing, sqlmap (docs/security.md)
+	$(PY) bench/attacks.py all
+
+topology: install ## primary + streaming replica, Redis, 2 web + 2 workers, then every browser journey on them
+	$(PY) bench/topology.py
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) data

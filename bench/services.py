@@ -202,3 +202,69 @@ def wait_for_status(
         time.sleep(0.2)
     logs = "\n".join(f"--- {log.name}\n{tail(log)}" for _, log in watched)
     raise SetupError(f"{url} did not answer {status} within {timeout_s:g} s (last: {last}):\n{logs}")
+
+
+@contextmanager
+def redis_server(workdir: Path, port: int) -> Iterator[str]:
+    """redis-server on 127.0.0.1:``port`` as the shared cache (memory only: no snapshot, no append-only
+    file; least-recently-used keys evicted past 256 MB); yields its URL for ``NOKOR_REDIS_URL``."""
+    program = shutil.which("redis-server")
+    if program is None:
+        raise SetupError("redis-server is missing (Debian package: redis-server)")
+    log = workdir / "redis.log"
+    command = [
+        program,
+        *("--bind", "127.0.0.1", "--port", str(port), "--dir", str(workdir), "--logfile", ""),
+        *("--save", "", "--appendonly", "no", "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru"),
+    ]
+    with background_process(command, env=dict(os.environ), cwd=workdir, log=log) as process:
+        deadline = time.monotonic() + 10
+        while not port_in_use(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SetupError(f"redis-server did not start on port {port}:\n{tail(log)}")
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+
+
+@contextmanager
+def streaming_replica(primary: Postgres, workdir: Path, port: int) -> Iterator[Postgres]:
+    """A hot standby of ``primary`` made with ``pg_basebackup -R`` (asynchronous streaming replication),
+    in ``workdir``/replica, started on 127.0.0.1:``port``; stopped after. ``primary`` is any running
+    cluster of :func:`postgres_cluster` (its default pg_hba trusts replication from loopback)."""
+    root = workdir / "replica"
+    data, log = root / "data", root / "server.log"
+    root.mkdir(mode=0o700)
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    basebackup = [
+        str(PG_BIN / "pg_basebackup"),
+        *f"-h 127.0.0.1 -p {primary.port} -U postgres -D {data} -R -X stream -c fast".split(),
+    ]
+    started = False
+    try:
+        try:
+            subprocess.run(_as_postgres(basebackup), capture_output=True, text=True, check=True)
+            started = True
+            start_postgres(root, port)
+        except subprocess.CalledProcessError as exc:
+            raise SetupError(f"replica: {shlex.join(exc.cmd)} failed:\n{exc.stderr}\n{tail(log)}") from exc
+        yield Postgres(port=port, version=_psql(port, "SHOW server_version"), settings={})
+    finally:
+        if started:
+            stop_postgres(root)
+
+
+def start_postgres(root: Path, port: int) -> None:
+    """Start the cluster whose data folder is ``root``/data on 127.0.0.1:``port`` (socket in ``root``)."""
+    log = root / "server.log"
+    pg_ctl = [str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-l", str(log), "-w", "-t", "60"]
+    command = [*pg_ctl, "-o", f"{PG_OPTIONS} -p {port} -k {root}", "start"]
+    # The server it starts writes to the log, not to our pipe (run would wait for the pipe to close).
+    subprocess.run(_as_postgres(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+
+
+def stop_postgres(root: Path, mode: str = "fast") -> None:
+    """Stop the cluster whose data folder is ``root``/data (``fast``: transactions in flight roll back;
+    ``immediate``: no shutdown checkpoint, a crash in effect); nothing if it is not running."""
+    command = [str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-m", mode, "-w", "stop"]
+    subprocess.run(_as_postgres(command), capture_output=True, check=False)

@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "nokor.core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages sent compressed (the long public plan page: 50 KB, 5 KB sent; Django pads them against BREACH),
+    # whatever the proxy in front does. WhiteNoise, above, sends static files compressed already.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +88,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "nokor.accounts.middleware.AccountGuardMiddleware",
     "nokor.core.access.AccessRuleMiddleware",
+    "nokor.core.db_router.PrimaryPinMiddleware",
 ]
 
 ROOT_URLCONF = "nokor.urls"
@@ -142,6 +146,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# An optional streaming replica (PostgreSQL) for the pages marked @replica_reads (nokor/core/db_router.py):
+# the rest, every write and every read after a write stay on "default". Reads fall back to "default" when
+# the replica is unreachable or more than NOKOR_REPLICA_MAX_LAG_SECONDS behind (checked at most every
+# NOKOR_REPLICA_CHECK_SECONDS); a client that sent a form reads from "default" for NOKOR_REPLICA_PIN_SECONDS.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("NOKOR_DB_CONN_MAX_AGE", 0), conn_health_checks=True
+    )
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    # Tests that ask for it read the test database through the replica's own connection (never created
+    # nor flushed: the primary streams it).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["nokor.core.db_router.PrimaryReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env_int("NOKOR_REPLICA_MAX_LAG_SECONDS", 10)
+REPLICA_CHECK_SECONDS = env_int("NOKOR_REPLICA_CHECK_SECONDS", 5)
+REPLICA_PIN_SECONDS = env_int("NOKOR_REPLICA_PIN_SECONDS", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ------------------------------------------------------------------------------
@@ -275,6 +296,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A file larger than this is dropped while it arrives (never written whole) and refused as too large;
+# each upload field has its own, smaller limit (nokor/core/uploads.py).
+UPLOAD_MAX_BYTES = env_int("NOKOR_UPLOAD_MAX_MB", 20) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "nokor.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Background work ------------------------------------------------------------------------------
 TASKS = {
@@ -323,10 +352,14 @@ EMAIL_USE_TLS = env_bool("NOKOR_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("NOKOR_FROM_EMAIL", "Nokor <no-reply@nokor.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_GATEWAY = env_str("NOKOR_SMS_GATEWAY", "nokor.notifications.channels.sms.LoggingGateway")
+SMS_INBOUND_SECRET = env_str("NOKOR_SMS_INBOUND_SECRET", "")  # signs the gateway's inbound webhook
 
 # --- Security -------------------------------------------------------------------------------------
 HTTPS = env_bool("NOKOR_HTTPS", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Behind our reverse proxy, allauth's per-IP rate limits count the client address the proxy appended to
+# X-Forwarded-For (as RequestContextMiddleware does), not the proxy's own address shared by everyone.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if HTTPS else 0
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -338,6 +371,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Over HTTPS the cookies carry the __Host- prefix: the browser keeps them only if Secure, for the whole
+# site and this host alone (ASVS 5.0 3.3.1, 3.3.3).
+_COOKIE_PREFIX = "__Host-" if HTTPS else ""
+SESSION_COOKIE_NAME = f"{_COOKIE_PREFIX}sessionid"
+CSRF_COOKIE_NAME = f"{_COOKIE_PREFIX}csrftoken"
+LANGUAGE_COOKIE_NAME = f"{_COOKIE_PREFIX}{LANGUAGE_COOKIE_NAME}"
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
@@ -350,7 +389,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "base-uri": ["'self'"],
+        "base-uri": ["'none'"],  # no page sets a <base> (ASVS 5.0 3.4.3)
         "object-src": ["'none'"],
     }
 }

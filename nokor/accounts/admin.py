@@ -14,6 +14,7 @@ from nokor.accounts.models import Consent, RoleAssignment, User
 from nokor.accounts.roles import Role
 from nokor.audit.admin import AuditedModelAdmin
 from nokor.audit.services import audit_record
+from nokor.core.text import normalize_for_search
 from nokor.geography.models import AdministrativeUnit
 
 
@@ -111,6 +112,10 @@ class UserAdmin(AuditedModelAdmin):
         "deleted_at",
     ]
     inlines = [RoleAssignmentInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names are found in their search form: with or without zero-width spaces, any Khmer spelling."""
+        return super().get_search_results(request, queryset, normalize_for_search(search_term))
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

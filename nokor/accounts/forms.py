@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.forms import SignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from nokor.accounts import services
@@ -52,6 +53,13 @@ class CitizenSignupForm(SignupForm):
         ):
             raise forms.ValidationError(_("Give an e-mail address or a phone number, so you can sign in."))
         return cleaned
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # A taken phone number creates no account; hash the password anyway, so the answer takes as
+            # long as a real sign-up's (no account enumeration by timing).
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
     def save(self, request):
         user = super().save(request)

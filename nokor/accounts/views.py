@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from nokor.accounts import services
+from nokor.accounts import personal_data, services
 from nokor.accounts.forms import DeleteAccountForm
 from nokor.accounts.models import RoleAssignment
 from nokor.accounts.roles import Role
@@ -45,8 +46,12 @@ def data_export(request):
         stamp = timezone.now().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="nokor-my-data-{stamp}.json"'
         return response
+    titles = {name: section.title for name, section in personal_data.SECTIONS.items()}
     sections = [
-        (name, json.dumps(content, ensure_ascii=False, indent=2, default=str))
+        (
+            titles.get(name, gettext("My account")),
+            json.dumps(content, ensure_ascii=False, indent=2, default=str),
+        )
         for name, content in data.items()
     ]
     return render(request, "accounts/data_export.html", {"sections": sections})

@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self) -> None:
-        from nokor.core import indicators
+        from django.db.backends.signals import connection_created
+
+        from nokor.core import indicators, text
 
         indicators.autodiscover()  # fills the indicator registry from every app's metrics.py
+        connection_created.connect(text.register_sqlite_collation, dispatch_uid="nokor_khmer_collation")

@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -35,6 +36,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from nokor.core.text import normalize_for_search, strip_invisible
+from nokor.core.uploads import check_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -207,6 +209,10 @@ def _rows_csv(data: bytes) -> Iterator[list[Any]]:
 def _rows_xlsx(data: bytes) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
+    try:
+        check_workbook(io.BytesIO(data))  # not a "zip bomb", before openpyxl unpacks anything
+    except ValidationError as exc:
+        raise ImportFileError("unreadable") from exc
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook

@@ -73,6 +73,12 @@ class Housekeeper(threading.Thread):
         self.stopping = threading.Event()
         autodiscover_modules("tasks")  # registers every app's periodic jobs
 
+    def start(self) -> None:
+        # The first heartbeat before the worker claims anything: another worker's recovery would otherwise
+        # take a task claimed in the moment before it for a dead worker's, and run it a second time.
+        beat(self.worker_id, self.started_at)
+        super().start()
+
     def run(self) -> None:
         while not self.stopping.is_set():
             try:

@@ -37,11 +37,11 @@ from nokor.accounts.models import User
 from nokor.accounts.roles import Role
 from nokor.audit.models import GENESIS_HASH, AuditEvent
 from nokor.audit.services import ChainBreak, audit_record
-from nokor.core.text import strip_invisible
+from nokor.core.text import khmer_order, strip_invisible
+from nokor.core.uploads import EXTENSIONS, INLINE_TYPES, sha256_hex, validate_upload
 from nokor.cyber import reports
 from nokor.cyber.cases import case_add_event
 from nokor.cyber.models import INVESTIGATORS, SENSITIVE_MEDIA, Case, CaseEvent, EvidenceFile, Report
-from nokor.services.uploads import EXTENSIONS, sha256_hex, validate_upload
 
 # The custody events (audit actions) of an item.
 COLLECTED = "cyber.evidence.collected"
@@ -74,7 +74,7 @@ VIEW, DOWNLOAD, EXPORT = "view", "download", "export"
 PURPOSE_ACTIONS = {VIEW: VIEWED, DOWNLOAD: DOWNLOADED, EXPORT: EXPORTED}
 # Results of a re-verification.
 INTACT, MODIFIED, MISSING = "intact", "modified", "missing"
-PREVIEWABLE = frozenset(reports.EVIDENCE_TYPES)  # PNG, JPEG and PDF: browsers show them inline
+PREVIEWABLE = frozenset(INLINE_TYPES)  # images are shown inline; a PDF is always downloaded
 MAX_REASON = 500
 MAX_DESCRIPTION = 2000
 MAX_WHERE = 200
@@ -547,7 +547,7 @@ def investigators_for(evidence: EvidenceFile) -> QuerySet[User]:
         User.objects.filter(is_active=True, is_staff=True)
         .filter(active, place, role_assignments__role__in=roles)
         .distinct()
-        .order_by("full_name", "email")
+        .order_by(khmer_order("full_name"), "email")
     )
 
 

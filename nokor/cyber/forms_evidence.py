@@ -7,8 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nokor.accounts.models import User
+from nokor.core.uploads import formats_phrase
 from nokor.cyber import custody, reports
-from nokor.services.uploads import formats_phrase
 
 
 def _reason_field(label: str, required_message: str, help_text: str = "") -> forms.CharField:

@@ -18,6 +18,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from nokor.core.formatting import parse_number
+from nokor.core.uploads import formats_phrase, validate_upload
 from nokor.cyber import reports
 from nokor.cyber.models import Category, IdentifierKind, Institution, Report, Transfer
 from nokor.geography.forms import UnitField
@@ -27,7 +28,6 @@ from nokor.services.forms_engine import (
     PhoneAnswerField,
     TextAnswerField,
 )
-from nokor.services.uploads import formats_phrase, validate_upload
 
 YES, NO = "yes", "no"
 YES_NO = [(YES, _("Yes")), (NO, _("No"))]

@@ -51,6 +51,7 @@ from nokor.audit.services import audit_record
 from nokor.core import throttle
 from nokor.core.models import Sequence
 from nokor.core.text import current_language, latin_digits, strip_invisible
+from nokor.core.uploads import EXTENSIONS, SUPPORTED_TYPES, sha256_hex, validate_upload
 from nokor.cyber.models import (
     AllowListEntry,
     Category,
@@ -65,7 +66,6 @@ from nokor.cyber.normalize import KINDS, Identifier, normalize
 from nokor.geography.models import AdministrativeUnit
 from nokor.notifications.services import email_send, notify, render_event, sms_send
 from nokor.services.reference import luhn_digit
-from nokor.services.uploads import EXTENSIONS, SUPPORTED_TYPES, sha256_hex, validate_upload
 
 # Limits of one report (and of one addition to it).
 MAX_IDENTIFIERS = 20

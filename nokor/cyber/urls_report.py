@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+from nokor.cyber import views_paper
 from nokor.cyber import views_report as views
 
 report_urlpatterns = [
@@ -12,6 +13,7 @@ report_urlpatterns = [
     path("report/check/", views.report_check, name="report_check"),
     path("report/sent/", views.report_confirmation, name="report_confirmation"),
     path("report/attempt/", views.report_attempt, name="report_attempt"),
+    path("report/paper-form/", views_paper.report_paper_form, name="report_paper_form"),
     path("report/status/", views.report_status, name="report_status"),
     path("report/status/<str:reference>/", views.report_status_detail, name="report_status_detail"),
     path("report/status/<str:reference>/add/", views.report_add_information, name="report_add_information"),

@@ -15,14 +15,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nokor.accounts.roles import Role
 from nokor.audit.services import audit_record
 from nokor.core.access import PUBLIC, rule, staff_with
 from nokor.cyber import exports, indicators, scamcheck
 from nokor.cyber.forms_check import CheckForm, DisputeForm, VerdictForm
-from nokor.cyber.models import Category, IdentifierKind, Verdict
+from nokor.cyber.models import INVESTIGATORS, Category, IdentifierKind, Verdict
 
-INDICATOR_ROLES = staff_with(Role.CYBER_INVESTIGATOR, Role.CYBER_SUPERVISOR)
+# Every investigator, the one cleared for intimate images too (as the indicator services allow).
+INDICATOR_ROLES = staff_with(*INVESTIGATORS)
 # The reporting flow's start page (nokor/cyber/urls_report.py); its path while it is not mounted.
 REPORT_URL_NAME = "cyber:report_start"
 REPORT_URL_FALLBACK = "/cyber/report/"

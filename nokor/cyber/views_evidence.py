@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import NoReverseMatch, reverse
@@ -25,18 +25,16 @@ from nokor.accounts.roles import Role
 from nokor.audit.services import audit_view
 from nokor.core.access import get_for_user, rule, staff_with
 from nokor.core.formatting import format_datetime
+from nokor.core.uploads import FORMAT_NAMES, file_response
 from nokor.cyber import custody
 from nokor.cyber.forms_evidence import DeleteForm, EvidenceAddForm, LegalHoldForm, OpenForm, TransferForm
 from nokor.cyber.models import INVESTIGATORS, Case, EvidenceFile, Report
-from nokor.services.uploads import FORMAT_NAMES
 
 EVIDENCE_ROLES = staff_with(*INVESTIGATORS)
 SUPERVISORS = staff_with(Role.CYBER_SUPERVISOR)
 # The case and report pages (nokor/cyber/urls_staff.py); linked to when they exist.
 CASE_URL_NAME = "cyber:case_detail"
 REPORT_URL_NAME = "cyber:staff_report"
-# Chrome shows a PDF with an embedded viewer and inline styles of its own: allowed on that response only.
-PDF_PREVIEW_CSP = {"object-src": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"]}
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -97,12 +95,9 @@ def _refuse_opening(request: HttpRequest, evidence: EvidenceFile) -> HttpRespons
 
 
 def _stream(evidence: EvidenceFile, handle: Any, *, attachment: bool) -> HttpResponse:
-    response = FileResponse(
-        handle, as_attachment=attachment, filename=evidence.original_name, content_type=evidence.content_type
+    response = file_response(
+        handle, filename=evidence.original_name, content_type=evidence.content_type, inline=not attachment
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    if not attachment and evidence.content_type == "application/pdf":
-        response._csp_replace = PDF_PREVIEW_CSP  # read by django-csp's middleware
     return _private(response)
 
 

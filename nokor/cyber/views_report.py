@@ -35,12 +35,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from nokor.core.access import PUBLIC, SIGNED_IN, rule
+from nokor.core.uploads import EXTENSIONS
 from nokor.cyber import forms_report as forms
 from nokor.cyber import reports
 from nokor.cyber.models import Category, Institution, Report
 from nokor.cyber.normalize import normalize
 from nokor.geography.models import AdministrativeUnit
-from nokor.services.uploads import EXTENSIONS
 
 SESSION_DRAFT = "cyber_report_draft"
 SESSION_DONE = "cyber_report_done"

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from nokor.audit.services import audit_record
 from nokor.core.access import PUBLIC, rule, staff_with
+from nokor.core.db_router import replica_reads
 from nokor.core.formatting import format_money
 from nokor.cyber import statistics
 from nokor.cyber.models import INVESTIGATORS
@@ -220,6 +221,7 @@ def _context(form, figures, public: bool, provinces: list[AdministrativeUnit], c
 # Pages
 # --------------------------------------------------------------------------------------------------
 @rule(PUBLIC)
+@replica_reads
 def public_statistics(request: HttpRequest) -> HttpResponse:
     """Reports of cybercrime, money lost and frozen, and cases, for everyone: no personal data, and
     counts from 1 to 4 hidden."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from nokor.audit.services import audit_view
 from nokor.core.access import CHANGE, PUBLIC, SIGNED_IN, STAFF, rule
+from nokor.core.uploads import file_response
 from nokor.documents import selectors, services, throttle
 from nokor.documents.codes import display_code, normalize_code
 from nokor.documents.forms import RevokeForm, VerifyForm
@@ -82,13 +83,11 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
         messages.info(request, _("The document is still being prepared. Try again in a few minutes."))
         return redirect(document)
     _audit_staff_view(request, document, "document download")
-    response = FileResponse(
+    response = file_response(
         document.file.open("rb"),
-        as_attachment=True,
         filename=f"{document.document_type}-{document.code}.pdf",
         content_type="application/pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
     return _private(response)
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from nokor.core.text import name_order
 from nokor.geography.models import AdministrativeUnit, Level
 
 MAX_MATCHES = 20
@@ -74,12 +75,14 @@ class UnitField(forms.Field):
         them (a commune's name offers its villages, as the hints promise)."""
         found = AdministrativeUnit.objects.current().search(query)
         if not self.levels:
-            return found.order_by("level", "code")
+            return found.order_by("level", name_order("name_km", "name_latin"), "code")
         condition = Q(pk__in=found.filter(level__in=self.levels).values("pk"))
         above = found.filter(level__lt=max(self.levels)).exclude(level__in=self.levels)
         for code in above.values_list("code", flat=True)[:MAX_MATCHES]:
             condition |= Q(code__startswith=code)
-        return self.candidates().filter(condition).order_by("level", "code")
+        return (
+            self.candidates().filter(condition).order_by("level", name_order("name_km", "name_latin"), "code")
+        )
 
     def to_python(self, value):
         if isinstance(value, AdministrativeUnit) or value in (None, ""):

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nokor.core.text import strip_invisible
+from nokor.core.text import khmer_order, strip_invisible
 from nokor.geography.models import AdministrativeUnit
 from nokor.infrastructure.models import Asset, Connectivity, DigitalSystem, Site
 from nokor.infrastructure.models.systems import PersonalDataCategory
@@ -217,7 +217,7 @@ class SystemForm(ServiceErrorsMixin, forms.ModelForm):
 
         self.fields["accountable_person"].queryset = User.objects.filter(
             is_staff=True, is_active=True
-        ).order_by("full_name")
+        ).order_by(khmer_order("full_name"))
         self.fields["hosting_site"].queryset = sites if sites is not None else Site.objects.none()
         self.fields["hosting_site"].help_text = _("For systems on premises: the office's number.")
         others = DigitalSystem.objects.exclude(lifecycle=DigitalSystem.Lifecycle.RETIRED)

@@ -141,10 +141,12 @@ def _sites(loader: Loader, rng: random.Random, wanted: int, now: dt.datetime, lo
     for n in range(existing, wanted):
         kind, unit = plan[n % len(plan)]
         label = Site.Kind(kind).label
+        name_km, name_en = f"{unit.name_km} ({n})", f"{unit.name_latin} {label} {n}"
         rows.append(
             (
-                f"{unit.name_km} ({n})",
-                f"{unit.name_latin} {label} {n}",
+                name_km,
+                name_en,
+                Site.make_search_name(name_km, name_en),
                 kind,
                 unit.pk,
                 unit.code,
@@ -157,7 +159,8 @@ def _sites(loader: Loader, rng: random.Random, wanted: int, now: dt.datetime, lo
                 0,
             )
         )
-    columns = ["name_km", "name_en", "kind", "unit_id", "unit_code", "address", "phone", "opening_hours"]
+    columns = ["name_km", "name_en", "search_name", "kind", "unit_id", "unit_code", "address", "phone"]
+    columns += ["opening_hours"]
     columns += ["is_active", "created_at", "updated_at", "lock_version"]
     last = _last_pk(Site)
     with loader.indexes_built_after(Site, Connectivity) if missing >= existing else nullcontext():

@@ -14,6 +14,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nokor.core.text import normalize_for_search
 from nokor.infrastructure.models import Asset, Connectivity, DigitalSystem, Site
 
 PAGE_SIZE = 50
@@ -84,7 +85,7 @@ def sites_for(
     elif connectivity == "none":
         qs = qs.filter(~has_usable_link())
     if search:
-        qs = qs.filter(Q(name_km__icontains=search) | Q(name_en__icontains=search))
+        qs = qs.filter(search_name__contains=normalize_for_search(search))
     return qs.order_by("unit_code", "name_km", "id")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from nokor.audit.services import audit_view
 from nokor.core import tabular_import
 from nokor.core.access import get_for_user, rule
 from nokor.core.templatetags.formatting import date_short
+from nokor.core.uploads import MEGABYTE, TABLE_TYPES, validate_upload
 from nokor.infrastructure import imports, selectors, services
 from nokor.infrastructure.forms import AssetForm
 from nokor.infrastructure.models import Asset, Site
@@ -98,6 +100,12 @@ class ImportForm(forms.Form):
             "(e-mail), purchase date, end of life, warranty end. The first row names the columns."
         ),
     )
+
+    def clean_file(self) -> UploadedFile:
+        """A real CSV or workbook, not too large and not a "zip bomb" (nokor/core/uploads.py)."""
+        upload = self.cleaned_data["file"]
+        validate_upload(upload, TABLE_TYPES, imports.MAX_BYTES // MEGABYTE)
+        return upload
 
 
 @rule(CHANGE_RULE)

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from nokor.core.access import PUBLIC, rule
+from nokor.core.db_router import replica_reads
 from nokor.infrastructure import monitoring
 from nokor.infrastructure.models import Monitor
 
@@ -46,6 +47,7 @@ def _state_label(state: str) -> str:
 
 
 @rule(PUBLIC)
+@replica_reads
 def status_page(request: HttpRequest) -> HttpResponse:
     """Each public service's state, 90 days of daily uptime and the incidents with staff's updates. The
     sections below the heading are the same for every visitor: rendered once per language and kept as
@@ -120,6 +122,7 @@ def _sections(figures: dict) -> dict:
 
 
 @rule(PUBLIC)
+@replica_reads
 def status_json(request: HttpRequest) -> JsonResponse:
     """The status page's figures as JSON (both languages; times in ISO 8601, UTC offset included)."""
     figures = monitoring.status_figures()

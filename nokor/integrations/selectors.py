@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from nokor.core.text import name_order
 from nokor.integrations.models import ApiKey, Delivery, Organisation, Subscription
 from nokor.services.models import Application, Status
 
@@ -32,7 +33,7 @@ def organisations_for(user: Any) -> QuerySet[Organisation]:
             key_count=Count("api_keys", filter=Q(api_keys__revoked_at__isnull=True), distinct=True),
             subscription_count=Count("subscriptions", filter=Q(subscriptions__active=True), distinct=True),
         )
-        .order_by("name_en", "name_km")
+        .order_by(name_order("name_km", "name_en"))
     )
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from nokor.audit.services import audit_view
 from nokor.core import throttle
 from nokor.core.access import PUBLIC, rule, staff_with
+from nokor.core.db_router import replica_reads
 from nokor.core.text import current_language, in_language
 from nokor.opendata import dcat, selectors, services
 from nokor.opendata.forms import CatalogueSearchForm, DataRequestForm
@@ -39,6 +40,7 @@ def _shown(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 @rule(PUBLIC)
+@replica_reads
 def catalogue(request: HttpRequest) -> HttpResponse:
     """The catalogue: every published dataset, searched by words and filtered by theme."""
     form = CatalogueSearchForm(request.GET or None)
@@ -72,6 +74,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @rule(PUBLIC)
+@replica_reads
 def dataset(request: HttpRequest, slug: str) -> HttpResponse:
     """A dataset: its metadata, its releases with their downloads, its data dictionary, how to cite it."""
     found = selectors.public_dataset(slug)
@@ -96,8 +99,19 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"count": found.suppression_threshold},
             }
         )
+    # The data dictionary's types and units in the reader's language (the files keep the codes).
+    words = {
+        "string": _("text"), "integer": _("whole number"), "number": _("number"), "date": _("date"),
+        "month": _("month (YYYY-MM)"), "applications": _("applications"), "offices": _("offices"),
+        "people": _("people"), "reports": _("reports"),
+    }  # fmt: skip
     columns = [
-        {**column, "description": in_language(column["description_km"], column["description_en"])}
+        {
+            **column,
+            "description": in_language(column["description_km"], column["description_en"]),
+            "type": words.get(column["type"], column["type"]),
+            "unit": words.get(column.get("unit", ""), column.get("unit", "")),
+        }
         for column in (latest.columns if latest else [])
     ]
     return render(
@@ -112,6 +126,7 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 @rule(PUBLIC)
+@replica_reads
 def download(request: HttpRequest, slug: str, version: str, kind: str) -> FileResponse:
     """The CSV or JSON file of a release, as an attachment."""
     release = selectors.public_release(slug, int(version))
@@ -128,6 +143,7 @@ def download(request: HttpRequest, slug: str, version: str, kind: str) -> FileRe
 
 
 @rule(PUBLIC)
+@replica_reads
 def catalog_jsonld(request: HttpRequest) -> HttpResponse:
     """The catalogue as DCAT-AP JSON-LD."""
     document = dcat.catalogue_document(selectors.catalogue())

@@ -84,10 +84,10 @@ from jsonschema.exceptions import ValidationError as SchemaError
 from nokor.accounts.adapter import PhoneField
 from nokor.core.formatting import format_date, parse_number
 from nokor.core.text import latin_digits, strip_invisible
+from nokor.core.uploads import SUPPORTED_TYPES, formats_phrase, validate_upload
 from nokor.geography.forms import UnitField
 from nokor.geography.models import AdministrativeUnit
 from nokor.services import calendar
-from nokor.services.uploads import SUPPORTED_TYPES, formats_phrase, validate_upload
 
 SCHEMA_PATH = Path(__file__).with_name("form_schema.json")
 FIELD_TYPES = (

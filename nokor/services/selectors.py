@@ -11,7 +11,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from nokor.accounts.roles import Role
-from nokor.core.text import normalize_for_search
+from nokor.core.text import khmer_order, name_order, normalize_for_search
 from nokor.geography.models import Level
 from nokor.services.models import OPEN_STATUSES, STAFF_VIEW, Application, Service, Status
 from nokor.services.reference import normalize_reference
@@ -26,7 +26,11 @@ QUEUE_SORTS = {
 
 
 def catalogue(user: Any) -> QuerySet[Service]:
-    return Service.objects.visible_to(user).filter(current_version__isnull=False).order_by("name_en")
+    return (
+        Service.objects.visible_to(user)
+        .filter(current_version__isnull=False)
+        .order_by(name_order("name_km", "name_en"))
+    )
 
 
 def my_applications(user: Any) -> QuerySet[Application]:
@@ -132,7 +136,7 @@ def officers_for(application: Application) -> list[tuple[str, str]]:
     rows = (
         RoleAssignment.objects.active()
         .filter(role__in=[Role.SERVICE_OFFICER, Role.SERVICE_SUPERVISOR], unit__code__in=offices)
-        .order_by(Length("unit__code").desc(), "user__full_name", "pk")
+        .order_by(Length("unit__code").desc(), khmer_order("user__full_name"), "pk")
         .select_related("user")[: ASSIGN_CHOICES * 2]  # a person may hold both roles
     )
     seen: dict[str, str] = {}

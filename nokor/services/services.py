@@ -17,6 +17,7 @@ from nokor.accounts.roles import Role
 from nokor.audit.services import audit_record
 from nokor.core.models import Sequence
 from nokor.core.text import normalize_for_search, strip_invisible
+from nokor.core.uploads import sha256_hex
 from nokor.geography.models import AdministrativeUnit
 from nokor.integrations import events as partner_events
 from nokor.notifications.services import notify
@@ -34,7 +35,6 @@ from nokor.services.models import (
     UnofficialPaymentReport,
 )
 from nokor.services.reference import make_reference
-from nokor.services.uploads import sha256_hex
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nokor.services import views
+from nokor.services import views, views_paper
 
 app_name = "services"
 urlpatterns = [
@@ -23,4 +23,5 @@ urlpatterns = [
     path("<slug:slug>/", views.service_detail, name="service_detail"),
     path("<slug:slug>/eligibility/", views.eligibility, name="eligibility"),
     path("<slug:slug>/start/", views.start, name="start"),
+    path("<slug:slug>/paper-form/", views_paper.paper_form, name="paper_form"),
 ]

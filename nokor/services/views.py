@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 from nokor.accounts.roles import Role
 from nokor.audit.services import audit_view
 from nokor.core.access import CHANGE, PUBLIC, SIGNED_IN, get_for_user, rule, staff_with
-from nokor.core.text import current_language
+from nokor.core.db_router import replica_reads
+from nokor.core.text import current_language, name_order
+from nokor.core.uploads import file_response
 from nokor.services import forms_engine, selectors
 from nokor.services import services as ops
 from nokor.services.forms import (
@@ -333,11 +335,7 @@ def attachment(request, pk, attachment_id):
             unit=application.unit,
             what="attachment",
         )
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(item.file.open("rb"), filename=item.original_name, content_type=item.content_type)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -374,7 +372,7 @@ def queue(request):
         {
             "page_obj": page_obj,
             "params": params,
-            "services": Service.objects.order_by("name_en"),
+            "services": Service.objects.order_by(name_order("name_km", "name_en")),
             "statuses": [s for s in Status if s != Status.DRAFT],
         },
     )
@@ -568,6 +566,7 @@ def integrity_reports(request):
 
 
 @rule(PUBLIC)
+@replica_reads
 def performance(request):
     """Public performance: per service for the country, and per province for one service (last 12 months)."""
     from nokor.geography.models import AdministrativeUnit, Level

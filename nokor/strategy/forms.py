@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from nokor.core.text import latin_digits
+from nokor.core.uploads import XLSX, formats_phrase, validate_upload
 from nokor.geography.models import AdministrativeUnit
-from nokor.services.uploads import formats_phrase
+from nokor.strategy import targets
 from nokor.strategy.models import Sex, Status
 from nokor.strategy.reporting import EVIDENCE_MAX_MB, Cell
 
@@ -144,13 +145,16 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from nokor.services.uploads import SUPPORTED_TYPES
+        from nokor.core.uploads import SUPPORTED_TYPES
 
         self.fields["file"].help_text = _("%(formats)s, up to %(size)s MB.") % {
             "formats": formats_phrase(SUPPORTED_TYPES),
             "size": EVIDENCE_MAX_MB,
         }
         self.fields["file"].widget.attrs["accept"] = ",".join(SUPPORTED_TYPES)
+
+
+TARGETS_MAX_MB = 5
 
 
 class TargetsUploadForm(forms.Form):
@@ -161,3 +165,14 @@ class TargetsUploadForm(forms.Form):
             "empty": _("The selected file is empty."),
         },
     )
+
+    def clean_file(self) -> Any:
+        """A real workbook, not too large and not a "zip bomb" (nokor/core/uploads.py)."""
+        upload = self.cleaned_data["file"]
+        try:
+            validate_upload(upload, (XLSX,), TARGETS_MAX_MB)
+        except ValidationError as error:
+            if error.code == "wrong_type":
+                raise ValidationError(targets.error_message("unreadable"), code="wrong_type") from error
+            raise
+        return upload

@@ -22,10 +22,10 @@ from nokor.accounts.models import RoleAssignment, User
 from nokor.accounts.roles import Role
 from nokor.audit.services import audit_record
 from nokor.core.tasks import enqueue
+from nokor.core.uploads import EXTENSIONS, SUPPORTED_TYPES, sha256_hex, validate_upload
 from nokor.geography.models import AdministrativeUnit, Level
 from nokor.notifications.models import Channel, Message
 from nokor.notifications.services import notify
-from nokor.services.uploads import EXTENSIONS, SUPPORTED_TYPES, sha256_hex, validate_upload
 from nokor.strategy.models import (
     REPORTERS,
     Activity,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from nokor.core.access import CHANGE, get_for_user, rule, staff_with
 from nokor.core.tabular_import import ImportFileError
+from nokor.core.uploads import file_response
 from nokor.geography.models import AdministrativeUnit
 from nokor.strategy import reporting, targets
 from nokor.strategy.forms import (
@@ -252,12 +253,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_for_user(Evidence.objects.all(), request.user, pk=pk)
     if not evidence.file:
         raise Http404
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=evidence.content_type,
-    )
+    return file_response(evidence.file.open("rb"), filename=evidence.name, content_type=evidence.content_type)
 
 
 @rule(APPROVE_RULE)

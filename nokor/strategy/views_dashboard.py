@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from nokor.core.access import get_for_user, rule, staff_with
 from nokor.core.charts import Bar, bar_chart
+from nokor.core.db_router import replica_reads
 from nokor.geography.models import AdministrativeUnit, Level
 from nokor.strategy import status as plan
 from nokor.strategy.models import (
@@ -110,6 +111,7 @@ def _trail(*steps: tuple[str, str]) -> list[tuple[str, str]]:
 # Pages
 # --------------------------------------------------------------------------------------------------
 @rule(DASHBOARD_RULE)
+@replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The six strategies as cards, each with its traffic light and its indicators' latest values."""
 
@@ -130,6 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @rule(DASHBOARD_RULE)
+@replica_reads
 def dashboard_strategy(request: HttpRequest, code: str) -> HttpResponse:
     """One strategy: its objectives, each with its light and its indicators."""
     strategy = _strategy(request, code)
@@ -156,6 +159,7 @@ def dashboard_strategy(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @rule(DASHBOARD_RULE)
+@replica_reads
 def dashboard_objective(request: HttpRequest, code: str) -> HttpResponse:
     """One objective: its activities (who, when, budget, status) and its indicators."""
     current = plan.current_plan(request.user)
@@ -178,6 +182,7 @@ def dashboard_objective(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @rule(DASHBOARD_RULE)
+@replica_reads
 def dashboard_indicator(request: HttpRequest, code: str) -> HttpResponse:
     """One indicator: its reference sheet, the target-versus-actual chart, and a row per period."""
     indicator = _indicator(request, code)
@@ -299,6 +304,7 @@ def _period(request: HttpRequest, status: plan.IndicatorStatus) -> tuple[PeriodF
 
 
 @rule(DASHBOARD_RULE)
+@replica_reads
 def dashboard_provinces(request: HttpRequest, code: str) -> HttpResponse:
     """An indicator's value in each province the viewer may see, for one period (a bar chart)."""
     indicator = _indicator(request, code)

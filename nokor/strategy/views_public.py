@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from nokor.core.access import PUBLIC, rule
 from nokor.core.charts import Bar, bar_chart
+from nokor.core.db_router import replica_reads
 from nokor.geography.models import AdministrativeUnit, Level
 from nokor.strategy import status as plan
 from nokor.strategy.models import Indicator, IndicatorAggregate
@@ -145,6 +146,7 @@ def public_figures() -> dict[str, Any]:
 
 
 @rule(PUBLIC)
+@replica_reads
 def public_page(request: HttpRequest) -> HttpResponse:
     """How the Digital Strategy Plan is going, for everyone."""
     # Rendered once per language (and version of the figures); each request adds only the page frame.

@@ -26,7 +26,12 @@ def field(bound: BoundField, hint: str = "", autocomplete: str = "", inputmode: 
         attrs["autocomplete"] = autocomplete
     if inputmode:
         attrs["inputmode"] = inputmode
-    return {"field": bound, "hint": hint or bound.help_text, "is_check": bound.widget_type in ("checkbox",)}
+    return {
+        "field": bound,
+        "hint": hint or bound.help_text,
+        "is_check": bound.widget_type == "checkbox",
+        "is_group": bound.widget_type in ("radioselect", "checkboxselectmultiple"),
+    }
 
 
 @register.inclusion_tag("components/error_summary.html")

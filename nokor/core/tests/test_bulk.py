@@ -29,7 +29,9 @@ def test_saves_the_named_fields_of_every_row_and_nothing_else(monitors):
         monitor.uptime_30d = Decimal("99.125") - n
         monitor.name = "changed in memory only"
     with CaptureQueriesContext(connection) as queries:
-        assert update_in_bulk(monitors, ["last_checked_at", "last_response_ms", "last_error", "uptime_30d"]) == 3
+        assert (
+            update_in_bulk(monitors, ["last_checked_at", "last_response_ms", "last_error", "uptime_30d"]) == 3
+        )
     assert len([q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]) <= 1
     for n, saved in enumerate(Monitor.objects.order_by("pk")):
         assert saved.last_checked_at == at + dt.timedelta(seconds=n)  # microseconds kept

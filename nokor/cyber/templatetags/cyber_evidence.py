@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from nokor.core.formatting import format_datetime
 from nokor.core.templatetags.nokor import status_tag
+from nokor.core.uploads import FORMAT_NAMES
 from nokor.cyber import custody
 from nokor.cyber.models import EvidenceFile
-from nokor.services.uploads import FORMAT_NAMES
 
 register = template.Library()
 SHORT_HASH = 12

@@ -125,12 +125,13 @@ def test_viewing_shows_the_file_inline_and_records_it(case_evidence, signed_in, 
     assert custody.custody_log(case_evidence).last().action == custody.VIEWED
 
 
-def test_a_pdf_is_previewed_with_the_policy_chrome_needs(make_case, signed_in, investigator):
+def test_a_pdf_is_downloaded_never_shown_inline_from_our_origin(make_case, signed_in, investigator):
     pdf = SimpleUploadedFile("statement.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
     evidence = custody.evidence_add(by=investigator, file=pdf, case=make_case())
     response = signed_in(investigator).get(VIEW.format(evidence.pk))
-    policy = response["Content-Security-Policy"]
-    assert response["Content-Type"] == "application/pdf" and "object-src 'self'" in policy
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in response["Content-Security-Policy"]
 
 
 # --------------------------------------------------------------------------------------------------

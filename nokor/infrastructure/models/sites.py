@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nokor.accounts.roles import Role
 from nokor.core.access import RecordRule, ScopedManager
-from nokor.core.text import in_language
+from nokor.core.text import in_language, normalize_for_search
 
 # Who works with sites and assets: an infrastructure officer within the units where the role is held
 # (a role with no unit is nationwide); administrators (nationwide) too; auditors read.
@@ -38,6 +38,8 @@ class Site(models.Model):
 
     name_km = models.CharField(_("name in Khmer"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    # Both names in their search form (nokor/core/text.py): found however a Khmer name is typed.
+    search_name = models.CharField(max_length=401, blank=True, editable=False)
     kind = models.CharField(_("kind of office"), max_length=20, choices=Kind.choices, db_index=True)
     unit = models.ForeignKey(
         "geography.AdministrativeUnit",
@@ -72,9 +74,21 @@ class Site(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Derived column kept in step with its sources; not business logic.
+        self.search_name = self.make_search_name(self.name_km, self.name_en)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name_km", "name_en"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
     @property
     def name(self) -> str:
         return in_language(self.name_km, self.name_en or self.name_km)
+
+    @staticmethod
+    def make_search_name(name_km: str, name_en: str) -> str:
+        return normalize_for_search(f"{name_km} {name_en}")
 
 
 class Connectivity(models.Model):
