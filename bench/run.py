@@ -49,6 +49,7 @@ from scenarios import (
     BARE_AGAIN,
     CONNECTIONS,
     INFRA_SEED,
+    MONITOR_TARGET_PORT,
     MONITORS,
     SCENARIOS,
     SITES,
@@ -62,6 +63,7 @@ from services import (
     missing_prerequisites,
     port_in_use,
     postgres_cluster,
+    tcp_sink,
     wait_for_status,
 )
 
@@ -504,6 +506,7 @@ def run(options: Options, command: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="nokor-bench-") as tmp, ExitStack() as stack:
         workdir = Path(tmp)
         workdir.chmod(0o755)  # the `postgres` user must reach its folder inside
+        stack.enter_context(tcp_sink(MONITOR_TARGET_PORT))
         print(f"PostgreSQL 15 on 127.0.0.1:{PG_PORT} (throw-away cluster in {workdir})")
         postgres = stack.enter_context(postgres_cluster(workdir, PG_PORT, DATABASE))
         env = bench_env(postgres.url(DATABASE), workdir / "data")
@@ -603,7 +606,7 @@ def main(argv: list[str]) -> int:
         print("The benchmark needs: " + "; ".join(missing))
         print("Install them with: sudo scripts/install-system-packages.sh")
         return 2
-    taken = [port for port in (PG_PORT, APP_PORT) if port_in_use(port)]
+    taken = [port for port in (PG_PORT, APP_PORT, MONITOR_TARGET_PORT) if port_in_use(port)]
     if taken:
         print(f"Port(s) {', '.join(map(str, taken))} on 127.0.0.1 already in use: stop what listens there.")
         print("A benchmark killed with SIGKILL leaves its cluster running: ps -o pid,args -u postgres")

@@ -159,6 +159,7 @@ SITES = 16_000
 ASSETS = 200_000
 MONITORS = 2_000
 MONITOR_DAYS = 90
+MONITOR_TARGET_PORT = 8129  # bench/services.py tcp_sink: what the seeded monitors check
 
 
 def services_seed(applications: int = APPLICATIONS) -> tuple[str, ...]:
@@ -251,7 +252,7 @@ def infrastructure_seed(
     """The seed step of the infrastructure scenarios (manage.py seed_scale, nokor/infrastructure/scale.py)."""
     return (
         "seed_scale", "--sites", str(sites), "--assets", str(assets), "--monitors", str(monitors),
-        "--monitor-days", str(MONITOR_DAYS),
+        "--monitor-days", str(MONITOR_DAYS), "--monitor-target", f"127.0.0.1:{MONITOR_TARGET_PORT}",
     )  # fmt: skip
 
 

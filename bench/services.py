@@ -10,6 +10,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -202,6 +203,35 @@ def wait_for_status(
         time.sleep(0.2)
     logs = "\n".join(f"--- {log.name}\n{tail(log)}" for _, log in watched)
     raise SetupError(f"{url} did not answer {status} within {timeout_s:g} s (last: {last}):\n{logs}")
+
+
+@contextmanager
+def tcp_sink(port: int) -> Iterator[str]:
+    """A listener on 127.0.0.1:``port`` that accepts each connection and closes it: the system the
+    seeded uptime monitors check over TCP (monitored systems are other servers, so their checks must not
+    land on the web server being measured). A thread of the harness; yields "HOST:PORT"."""
+    listener = socket.create_server(("127.0.0.1", port), backlog=1024)
+    listener.settimeout(0.5)
+    stopping = threading.Event()
+
+    def serve() -> None:
+        while not stopping.is_set():
+            try:
+                connection, _address = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            connection.close()
+
+    thread = threading.Thread(target=serve, name="tcp-sink", daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        stopping.set()
+        thread.join(timeout=2)
+        listener.close()
 
 
 @contextmanager

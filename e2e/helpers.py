@@ -6,6 +6,7 @@ import re
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import translation
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -195,6 +196,7 @@ class Checks:
             violations = a11y_violations(page)
             if violations:
                 self.problems.append(f"axe, step {name!r}, {page.url}:\n{format_violations(violations)}")
+            self.check_in_english(page, name)
             duplicates = page.evaluate(DUPLICATE_IDS)
             if duplicates:  # a label's `for` reaches only the first: the others are unlabelled
                 self.problems.append(f"step {name!r}, {page.url}: ids used more than once: {duplicates}")
@@ -203,6 +205,35 @@ class Checks:
             self.problems.append(f"step {name!r}, {page.url}: scrolls sideways (scrollWidth {width})")
         self.number += 1
         shot(page, self.app, self.number, name)
+
+    def check_in_english(self, page, name: str) -> None:
+        """The journeys run in Khmer: axe also checks the page at the same address in English, opened in a
+        second tab of the same browser (same session), the language cookie put back afterwards."""
+        if page.evaluate("document.documentElement.lang") == "en" or not page.url.startswith("http"):
+            return
+        context, cookie = page.context, settings.LANGUAGE_COOKIE_NAME
+        before = [c for c in context.cookies(page.url) if c["name"] == cookie]
+        context.add_cookies([{"name": cookie, "value": "en", "url": page.url}])
+        english = context.new_page()
+        try:
+            if page.viewport_size:
+                english.set_viewport_size(page.viewport_size)
+            response = english.goto(page.url)
+            if (
+                response is not None
+                and response.ok
+                and english.evaluate("document.documentElement.lang") == "en"
+            ):
+                violations = a11y_violations(english)
+                if violations:
+                    self.problems.append(
+                        f"axe in English, step {name!r}, {page.url}:\n{format_violations(violations)}"
+                    )
+        finally:
+            english.close()
+            context.clear_cookies(name=cookie)
+            if before:
+                context.add_cookies(before)
 
     def problem(self, text: str) -> None:
         self.problems.append(text)

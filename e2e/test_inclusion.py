@@ -420,6 +420,7 @@ def test_a_citizen_applies_with_the_keyboard_alone(new_page, services_site, citi
     """Tab, Space and Enter only (and typing); no click. The name page is first sent empty: focus moves to
     the error summary, whose link moves focus to the field."""
     page = new_page("desktop", user=citizen, language="en")
+    page.bring_to_front()  # keyboard focus (the file chooser opens only in the focused page)
     page.goto("/services/")
     tab_to(page, f"main a[href='/services/{SERVICE}/']")
     press(page, "Enter")

@@ -9,7 +9,8 @@ What is made (a fixed random seed, so the same counts give the same data):
   commune); three in four with an internet link, some too slow to be usable.
 * **Assets**: spread over the offices (the unit and its code copied from the office, as the services
   do), serial numbers unique per type, a status, purchase, warranty and end-of-life dates.
-* **Monitors**: TCP checks of ``target`` (the benchmark's own server: a connection each, no request),
+* **Monitors**: TCP checks of ``target`` (in the benchmark, a listener of its own on loopback that
+  accepts and closes: the monitored systems are other servers, not the web server being measured),
   checked every minute; one in fifty public, on the status page (40 services of 2,000). For each,
   ``monitor_days`` days of history as a steady state would hold it after the purge: a daily roll-up
   per day, hourly roll-ups for ``INFRA_HOURLY_RETENTION_DAYS``, the last ``INFRA_CHECK_RETENTION_DAYS``

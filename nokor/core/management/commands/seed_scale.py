@@ -256,6 +256,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--monitor-days", type=int, default=90, help="days of history of each new monitor (default 90)"
         )
+        parser.add_argument(
+            "--monitor-target",
+            default="127.0.0.1:8123",
+            help="HOST:PORT the new monitors check over TCP (default 127.0.0.1:8123)",
+        )
         parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
 
     def handle(self, *args, **options):
@@ -343,6 +348,7 @@ class Command(BaseCommand):
                     assets=options["assets"],
                     monitors=options["monitors"],
                     monitor_days=options["monitor_days"],
+                    target=options["monitor_target"],
                     seed=options["seed"],
                     log=self._log,
                     table_bytes=table_bytes,
