@@ -75,7 +75,7 @@ load: install ## load test with Locust (ramp, 5x spike, 20-min soak; about 40 mi
 	$(PY) bench/load.py
 
 audit-deps: install ## pip-audit of requirements.lock: no known vulnerability unaddressed (docs/security.md)
-	$(VENV)/bin/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off
+	$(PY) scripts/audit_deps.py $(AUDIT_FLAGS)
 
 attacks: install ## attack tests on loopback: account enumeration by answer and timing, sqlmap (docs/security.md)
 	$(PY) bench/attacks.py all

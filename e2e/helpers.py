@@ -59,9 +59,38 @@ def format_violations(violations: list[dict]) -> str:
 
 
 def check_a11y(page) -> None:
-    """Fail, listing them, if axe finds any violation of impact serious or critical."""
+    """Fail, listing them, if axe finds any violation of impact serious or critical, on the page and on
+    the same address in English (``english_violations``)."""
     violations = a11y_violations(page)
     assert not violations, f"Accessibility violations on {page.url}:\n{format_violations(violations)}"
+    violations = english_violations(page)
+    assert not violations, (
+        f"Accessibility violations in English on {page.url}:\n{format_violations(violations)}"
+    )
+
+
+def english_violations(page) -> list[dict]:
+    """The journeys run in Khmer: axe on the page at the same address in English, opened in a second tab
+    of the same browser (same session), the language cookie put back afterwards and the first tab brought
+    back to the front. Nothing for a page already in English or one that does not open again by GET."""
+    if page.evaluate("document.documentElement.lang") == "en" or not page.url.startswith("http"):
+        return []
+    context, cookie = page.context, settings.LANGUAGE_COOKIE_NAME
+    before = [c for c in context.cookies(page.url) if c["name"] == cookie]
+    context.add_cookies([{"name": cookie, "value": "en", "url": page.url}])
+    english = context.new_page()
+    try:
+        if page.viewport_size:
+            english.set_viewport_size(page.viewport_size)
+        response = english.goto(page.url)
+        shown = english.evaluate("document.documentElement.lang") if response and response.ok else None
+        return a11y_violations(english) if shown == "en" else []
+    finally:
+        english.close()
+        context.clear_cookies(name=cookie)
+        if before:
+            context.add_cookies(before)
+        page.bring_to_front()
 
 
 def has_horizontal_scroll(page) -> bool:
@@ -196,7 +225,10 @@ class Checks:
             violations = a11y_violations(page)
             if violations:
                 self.problems.append(f"axe, step {name!r}, {page.url}:\n{format_violations(violations)}")
-            self.check_in_english(page, name)
+            violations = english_violations(page)
+            if violations:
+                found = format_violations(violations)
+                self.problems.append(f"axe in English, step {name!r}, {page.url}:\n{found}")
             duplicates = page.evaluate(DUPLICATE_IDS)
             if duplicates:  # a label's `for` reaches only the first: the others are unlabelled
                 self.problems.append(f"step {name!r}, {page.url}: ids used more than once: {duplicates}")
@@ -205,35 +237,6 @@ class Checks:
             self.problems.append(f"step {name!r}, {page.url}: scrolls sideways (scrollWidth {width})")
         self.number += 1
         shot(page, self.app, self.number, name)
-
-    def check_in_english(self, page, name: str) -> None:
-        """The journeys run in Khmer: axe also checks the page at the same address in English, opened in a
-        second tab of the same browser (same session), the language cookie put back afterwards."""
-        if page.evaluate("document.documentElement.lang") == "en" or not page.url.startswith("http"):
-            return
-        context, cookie = page.context, settings.LANGUAGE_COOKIE_NAME
-        before = [c for c in context.cookies(page.url) if c["name"] == cookie]
-        context.add_cookies([{"name": cookie, "value": "en", "url": page.url}])
-        english = context.new_page()
-        try:
-            if page.viewport_size:
-                english.set_viewport_size(page.viewport_size)
-            response = english.goto(page.url)
-            if (
-                response is not None
-                and response.ok
-                and english.evaluate("document.documentElement.lang") == "en"
-            ):
-                violations = a11y_violations(english)
-                if violations:
-                    self.problems.append(
-                        f"axe in English, step {name!r}, {page.url}:\n{format_violations(violations)}"
-                    )
-        finally:
-            english.close()
-            context.clear_cookies(name=cookie)
-            if before:
-                context.add_cookies(before)
 
     def problem(self, text: str) -> None:
         self.problems.append(text)

@@ -14,7 +14,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nokor.core.text import normalize_for_search
+from nokor.core.text import khmer_order, normalize_for_search
 from nokor.infrastructure.models import Asset, Connectivity, DigitalSystem, Site
 
 PAGE_SIZE = 50
@@ -86,7 +86,7 @@ def sites_for(
         qs = qs.filter(~has_usable_link())
     if search:
         qs = qs.filter(search_name__contains=normalize_for_search(search))
-    return qs.order_by("unit_code", "name_km", "id")
+    return qs.order_by("unit_code", khmer_order("name_km"), "id")
 
 
 def with_usable(page: Any) -> Any:

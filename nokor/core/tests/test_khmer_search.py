@@ -168,6 +168,17 @@ KHMER_ORDER = [
 ]  # fmt: skip
 
 
+def test_the_office_list_sorts_the_offices_of_a_unit_in_khmer_order(login, infrastructure_officer, units):
+    from nokor.infrastructure.tests.conftest import make_site
+
+    for name in reversed(KHMER_ORDER):
+        make_site(units["080101"], name=name)
+    client = login(infrastructure_officer)
+    client.cookies["nokor_language"] = "km"
+    response = client.get(reverse("infrastructure:sites"), {"unit": "08"})
+    assert [site.name_km for site in response.context["page_obj"].object_list] == KHMER_ORDER
+
+
 def test_the_python_key_follows_the_reviewed_khmer_order():
     assert sorted(reversed(KHMER_ORDER), key=khmer_sort_key) == KHMER_ORDER
 

@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
 from nokor.accounts.roles import Role
 from nokor.core.access import RecordRule, ScopedManager
-from nokor.core.text import in_language, normalize_for_search
+from nokor.core.text import KHMER_COLLATION, in_language, normalize_for_search
 
 # Who works with sites and assets: an infrastructure officer within the units where the role is held
 # (a role with no unit is nationwide); administrators (nationwide) too; auditors read.
@@ -69,6 +70,11 @@ class Site(models.Model):
         indexes = [
             # In the list's order; the province filter is a range of codes (selectors.in_unit).
             models.Index(fields=["unit_code", "name_km", "id"], name="infra_site_unit_order_idx"),
+            # The office list's order: Khmer names in Khmer order (nokor.core.text.khmer_order); the index
+            # above keeps the API's cursor order (plain comparisons).
+            models.Index(
+                F("unit_code"), Collate("name_km", KHMER_COLLATION), F("id"), name="infra_site_unit_khmer_idx"
+            ),
         ]
 
     def __str__(self) -> str:
