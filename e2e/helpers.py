@@ -149,6 +149,15 @@ def submit(page, form: str = "main form") -> None:
     page.locator(form).first.locator("button[type=submit], input[type=submit]").first.click()
 
 
+def send(page, button=None) -> None:
+    """Press a form's button (by default the main form's first one: "Save and continue", "Continue"…)."""
+    with page.expect_navigation():
+        if button is None:
+            submit(page)
+        else:
+            button.click()
+
+
 def sign_out(page) -> None:
     page.goto("/accounts/logout/")
     page.locator("main form").first.locator("button[type=submit]").first.click()

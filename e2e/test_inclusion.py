@@ -38,7 +38,7 @@ from django.test import Client, override_settings
 from django.test.testcases import LiveServerThread
 from PIL import Image
 
-from e2e.helpers import a11y_violations, format_violations, main_text, sign_in, submit
+from e2e.helpers import a11y_violations, format_violations, main_text, send, sign_in
 from nokor.academy.loader import load_courses
 from nokor.academy.models import Course
 from nokor.accounts.demo import DEMO_PASSWORD
@@ -303,14 +303,6 @@ def test_catalogue_and_scam_check_paint_within_3_seconds_on_a_slow_network(new_p
 # --------------------------------------------------------------------------------------------------
 # Without JavaScript
 # --------------------------------------------------------------------------------------------------
-def send(page, button=None) -> None:
-    with page.expect_navigation():
-        if button is None:
-            submit(page)
-        else:
-            button.click()
-
-
 def follow(page, selector: str) -> None:
     with page.expect_navigation():
         page.locator(selector).first.click()

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from e2e.helpers import Checks, main_text, run_ready_tasks, sign_in, submit, t
+from e2e.helpers import Checks, main_text, run_ready_tasks, send, sign_in, t
 from nokor.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from nokor.documents.models import Document
 from nokor.documents.signing import SigningPaths, create_demo_ca
@@ -82,15 +82,6 @@ def follow(page, locator) -> None:
     assert locator.count() >= 1, f"nothing to click on {page.url}: {locator}"
     with page.expect_navigation():
         locator.first.click()
-
-
-def send(page, button=None) -> None:
-    """Press a form's button (by default the main form's first one: "Save and continue", "Continue"…)."""
-    with page.expect_navigation():
-        if button is None:
-            submit(page)
-        else:
-            button.click()
 
 
 def save_and_continue(page, expected_path: str) -> None:
