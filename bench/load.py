@@ -60,23 +60,20 @@ from load_users import JOURNEYS, USER_CLASSES, _photo  # noqa: E402
 from locust.env import Environment  # noqa: E402
 from run import (  # noqa: E402
     DEFAULT_BLOCKING_THREADS,
-    GRANIAN_WORKERS,
     ROOT,
     _exit_on_signal,
     bench_env,
     prepare_database,
     signed_in_cookies,
-    wait_for_quiet_worker,
+    start_app,
 )
 from scenarios import SCENARIOS, resized  # noqa: E402
 from services import (  # noqa: E402
     SetupError,
-    background_process,
     missing_prerequisites,
     port_in_use,
     postgres_cluster,
     redis_server,
-    wait_for_status,
 )
 
 PG_PORT, APP_PORT, REDIS_PORT = 55440, 8126, 6390
@@ -342,12 +339,6 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
     recovery_max_s = QUICK["recovery_max_s"] if quick else RECOVERY_MAX_S
     size = QUICK["data"] if quick else None
     scenarios = resized([s for s in SCENARIOS if s.name in SEEDED_BY], applications=size, reports=size)
-    granian = [
-        str(Path(sys.executable).parent / "granian"),
-        "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(APP_PORT),
-        "--workers", str(GRANIAN_WORKERS), "--blocking-threads", str(args.blocking_threads),
-        "--log-level", "warning", "nokor.wsgi:application",
-    ]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="nokor-load-") as tmp, ExitStack() as stack:
         workdir = Path(tmp)
         workdir.chmod(0o755)  # the `postgres` user must reach its folder inside
@@ -358,16 +349,8 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
         print("Database set-up")
         setup = prepare_database(env, scenarios)
         facts = {key: value for step in setup for key, value in step["facts"].items()}
-        worker_log, server_log = workdir / "worker.log", workdir / "granian.log"
-        worker = stack.enter_context(
-            background_process([sys.executable, "manage.py", "run_worker"], env=env, cwd=ROOT, log=worker_log)
-        )
-        print(f"granian on 127.0.0.1:{APP_PORT}: {shlex.join(granian[1:])}")
-        server = stack.enter_context(background_process(granian, env=env, cwd=ROOT, log=server_log))
-        watched = [(server, server_log), (worker, worker_log)]
-        wait_for_status(f"http://127.0.0.1:{APP_PORT}/healthz", 200, watched=watched, timeout_s=60)
-        quiet_s = wait_for_quiet_worker(env)
-        print(f"worker idle after its start-up jobs: waited {quiet_s:.0f} s")
+        app = start_app(stack, env, workdir, APP_PORT, args.blocking_threads)
+        server, worker = app.server, app.worker
         demo = _demo_people(env)
         JOURNEYS.facts = facts
         # Not the demo citizen holding the benchmark's 30,000 drafts ("drafts_for"): nobody has as many.
@@ -403,7 +386,7 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
         "git": report.git_state(),
         "machine": machine,
         "stack": {
-            "server": shlex.join([".venv/bin/granian", *granian[1:]]),
+            "server": app.server_command,
             "postgresql": postgres.version,
             "cache": "redis-server (NOKOR_REDIS_URL)",
             "task_worker": "manage.py run_worker",

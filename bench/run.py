@@ -267,6 +267,50 @@ def wait_for_quiet_worker(env: dict[str, str], timeout_s: float = WORKER_QUIET_T
         time.sleep(2)
 
 
+@dataclass
+class App:
+    """The running application: granian serving it, the task worker beside it."""
+
+    server: subprocess.Popen
+    worker: subprocess.Popen
+    server_command: str  # as a reader would type it
+    quiet_s: float  # seconds waited for the worker's start-up jobs
+
+
+def start_app(
+    stack: ExitStack,
+    env: dict[str, str],
+    workdir: Path,
+    port: int,
+    blocking_threads: int,
+    ready_path: str = "/",
+) -> App:
+    """Start the task worker and granian (GRANIAN_WORKERS WSGI workers on ``port``) inside ``stack``, wait
+    until the server answers and the worker has finished its start-up jobs. Logs go to ``workdir``."""
+    granian = [
+        str(Path(sys.executable).parent / "granian"),
+        "--interface", "wsgi",
+        "--host", "127.0.0.1",
+        "--port", str(port),
+        "--workers", str(GRANIAN_WORKERS),
+        "--blocking-threads", str(blocking_threads),
+        "--log-level", "warning",
+        "nokor.wsgi:application",
+    ]  # fmt: skip
+    worker_log, server_log = workdir / "worker.log", workdir / "granian.log"
+    worker = stack.enter_context(
+        background_process([sys.executable, "manage.py", "run_worker"], env=env, cwd=ROOT, log=worker_log)
+    )
+    print(f"granian on 127.0.0.1:{port}: {shlex.join(granian[1:])}")
+    server = stack.enter_context(background_process(granian, env=env, cwd=ROOT, log=server_log))
+    watched = [(server, server_log), (worker, worker_log)]
+    wait_for_status(f"http://127.0.0.1:{port}{ready_path}", 200, watched=watched, timeout_s=60)
+    wait_for_status(f"http://127.0.0.1:{port}/healthz", 200, watched=watched, timeout_s=60)
+    quiet_s = wait_for_quiet_worker(env)
+    print(f"worker idle after its start-up jobs: waited {quiet_s:.0f} s")
+    return App(server, worker, shlex.join([".venv/bin/granian", *granian[1:]]), quiet_s)
+
+
 def signed_in_cookies(env: dict[str, str], person: str, count: int) -> list[str]:
     """``count`` session cookies of a demo person (bench/signin.py, run with the benchmark's environment)."""
     completed = subprocess.run(
@@ -493,16 +537,6 @@ def run(options: Options, command: str) -> dict[str, Any]:
     """One complete benchmark run; returns the result to save. Stops everything it started."""
     started_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     machine = report.machine_info()  # before our own processes make the machine busy
-    granian = [
-        str(Path(sys.executable).parent / "granian"),
-        "--interface", "wsgi",
-        "--host", "127.0.0.1",
-        "--port", str(APP_PORT),
-        "--workers", str(GRANIAN_WORKERS),
-        "--blocking-threads", str(options.blocking_threads),
-        "--log-level", "warning",
-        "nokor.wsgi:application",
-    ]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="nokor-bench-") as tmp, ExitStack() as stack:
         workdir = Path(tmp)
         workdir.chmod(0o755)  # the `postgres` user must reach its folder inside
@@ -513,18 +547,8 @@ def run(options: Options, command: str) -> dict[str, Any]:
         print("Database set-up")
         setup = prepare_database(env, options.scenarios)
         facts = {key: value for step in setup for key, value in step["facts"].items()}
-        worker_log, server_log = workdir / "worker.log", workdir / "granian.log"
-        worker = stack.enter_context(
-            background_process([sys.executable, "manage.py", "run_worker"], env=env, cwd=ROOT, log=worker_log)
-        )
-        print(f"granian on 127.0.0.1:{APP_PORT}: {shlex.join(granian[1:])}")
-        server = stack.enter_context(background_process(granian, env=env, cwd=ROOT, log=server_log))
-        watched = [(server, server_log), (worker, worker_log)]
-        wait_for_status(f"http://127.0.0.1:{APP_PORT}{BARE.path}", 200, watched=watched, timeout_s=60)
-        wait_for_status(f"http://127.0.0.1:{APP_PORT}/healthz", 200, watched=watched, timeout_s=60)
-        quiet_s = wait_for_quiet_worker(env)
-        print(f"worker idle after its start-up jobs: waited {quiet_s:.0f} s")
-        setup.append({"command": "(waiting for the worker's start-up jobs)", "seconds": round(quiet_s, 1),
+        app = start_app(stack, env, workdir, APP_PORT, options.blocking_threads, ready_path=BARE.path)
+        setup.append({"command": "(waiting for the worker's start-up jobs)", "seconds": round(app.quiet_s, 1),
                       "skipped": None, "facts": {}})  # fmt: skip
         regeneration = measure_dataset_regeneration(env)
         setup.append({"command": " ".join(DATASET_REGENERATION), "seconds": regeneration["seconds"],
@@ -566,7 +590,7 @@ def run(options: Options, command: str) -> dict[str, Any]:
         "versions": report.software_versions(postgres.version, wrk_version()),
         "postgresql": {"port": PG_PORT, "settings": postgres.settings},
         "server": {
-            "command": shlex.join([".venv/bin/granian", *granian[1:]]),
+            "command": app.server_command,
             "workers": GRANIAN_WORKERS,
             "blocking_threads": options.blocking_threads,
         },

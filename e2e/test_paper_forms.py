@@ -42,8 +42,17 @@ def test_the_residence_certificate_paper_form_prints_on_a4_with_only_the_form(ne
     assert printed.pdf(format="A4")[:5] == b"%PDF-"
 
 
-def test_the_cyber_report_paper_form_passes_axe(new_page, forms_site):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/cyber/report/paper-form/",
+        "/cyber/check/dispute/paper-form/",
+        "/opendata/request/paper-form/",
+        "/accounts/signup/paper-form/",
+    ],
+)
+def test_the_other_citizen_paper_forms_pass_axe_at_360px(new_page, forms_site, url):
     page = new_page("mobile", language="km")
-    page.goto("/cyber/report/paper-form/")
+    page.goto(url)
     check_a11y(page)
     assert not has_horizontal_scroll(page)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from nokor.accounts import views as account_views
 from nokor.api import api
 from nokor.core import views as core_views
 from nokor.core.access import API, PUBLIC, STAFF, guard
@@ -16,6 +17,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("metrics", core_views.metrics, name="metrics"),
     # allauth decides itself which of its pages need a signed-in user (and redirects to sign-in).
+    path("accounts/signup/paper-form/", account_views.signup_paper_form, name="account_signup_paper_form"),
     path("accounts/", guard(PUBLIC, include("allauth.urls"))),
     path("me/", include("nokor.accounts.urls")),
     path("audit/", include("nokor.audit.urls")),

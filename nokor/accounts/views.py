@@ -9,16 +9,18 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from nokor.accounts import personal_data, services
-from nokor.accounts.forms import DeleteAccountForm
+from nokor.accounts.forms import CitizenSignupForm, DeleteAccountForm
 from nokor.accounts.models import RoleAssignment
 from nokor.accounts.roles import Role
 from nokor.audit.services import audit_record, audit_view
-from nokor.core.access import CITIZEN, SIGNED_IN, STAFF, rule
+from nokor.core.access import CITIZEN, PUBLIC, SIGNED_IN, STAFF, rule
 from nokor.geography.models import AdministrativeUnit
+from nokor.services import paper
 
 
 @rule(SIGNED_IN)
@@ -93,3 +95,27 @@ def team(request, code):
 @rule(SIGNED_IN)
 def security(request):
     return redirect("mfa_index")
+
+
+@rule(PUBLIC)
+def signup_paper_form(request):
+    """Sign-up as boxes and lines, for a citizen helped at a commune office: every question of the online
+    sign-up but the password, which is never written on paper."""
+    section = paper.section_from_form(
+        gettext("Your account"), CitizenSignupForm(), leave_out=("password1", "password2")
+    )
+    for field in section.fields:
+        if field.name == "phone":
+            field.kind, field.cells = "digits", 10
+    return paper.paper_response(
+        request,
+        title=gettext("Create an account"),
+        sections=[section],
+        back_url=reverse("account_signup"),
+        back_label=gettext("Create an account"),
+        intro=gettext(
+            "Give an e-mail address or a phone number, or both: you sign in with it. Never write a "
+            "password on this form: when the officer has typed in your answers, you choose your password "
+            "yourself on the office's screen, where nobody else sees it."
+        ),
+    )

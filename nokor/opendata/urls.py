@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("catalog.jsonld", views.catalog_jsonld, name="catalog_jsonld"),
     path("request/", views.request_data, name="request"),
+    path("request/paper-form/", views.request_paper_form, name="request_paper_form"),
     path("request/sent/", views.request_done, name="request_done"),
     path("requests/", views.requests, name="requests"),
     path("<slug:slug>/", views.dataset, name="dataset"),

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from nokor.core.text import current_language, in_language
 from nokor.opendata import dcat, selectors, services
 from nokor.opendata.forms import CatalogueSearchForm, DataRequestForm
 from nokor.opendata.models import REQUEST_READERS, Frequency, Theme
+from nokor.services import paper
 
 PAGE_SIZE = 10
 RELEASES_PAGE_SIZE = 10
@@ -182,6 +184,31 @@ def request_data(request: HttpRequest) -> HttpResponse:
     else:
         return HttpResponseNotAllowed(["GET", "POST"])
     return render(request, "opendata/request.html", {"form": form})
+
+
+@rule(PUBLIC)
+def request_paper_form(request: HttpRequest) -> HttpResponse:
+    """The request for data as boxes and lines, for asking with the help of a commune office."""
+    section = paper.section_from_form(
+        _("Your request"), DataRequestForm(datasets=selectors.public_datasets())
+    )
+    for field in section.fields:
+        if field.name == "dataset":  # the catalogue's titles would fill pages: the title, written out
+            field.kind, field.choices = "line", []
+            field.hint = _(
+                "Its title as the catalogue shows it. Leave it empty if none fits or you don't know."
+            )
+    return paper.paper_response(
+        request,
+        title=_("Ask for data"),
+        sections=[section],
+        back_url=reverse("opendata:request"),
+        back_label=_("Ask for data"),
+        intro=_(
+            "Tell us what data you need and why. Your request goes to the team that holds the data, who will "
+            "answer you by e-mail. Personal data about other people is never given out."
+        ),
+    )
 
 
 @rule(PUBLIC)

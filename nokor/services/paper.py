@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from nokor.geography.forms import UnitField
@@ -154,9 +156,16 @@ def field_from_form(name: str, form_field: forms.Field) -> PaperField:
     )
 
 
-def section_from_form(title: str, form: forms.Form, *, hint: str = "", condition: str = "") -> PaperSection:
-    """A Django form on paper, every field of it, in order."""
-    fields = [field_from_form(name, form_field) for name, form_field in form.fields.items()]
+def section_from_form(
+    title: str, form: forms.Form, *, hint: str = "", condition: str = "", leave_out: tuple[str, ...] = ()
+) -> PaperSection:
+    """A Django form on paper, every field of it in order, but its hidden fields (the page fills them)
+    and those in ``leave_out``."""
+    fields = [
+        field_from_form(name, form_field)
+        for name, form_field in form.fields.items()
+        if name not in leave_out and not form_field.widget.is_hidden
+    ]
     return PaperSection(title=title, fields=fields, hint=hint, condition=condition)
 
 
@@ -167,3 +176,25 @@ def office_rows(*, fee: bool) -> list[str]:
         rows.append(_("Fee receipt number"))
     rows.append(_("Typed into Nokor by, on"))
     return rows
+
+
+def paper_response(
+    request: HttpRequest,
+    *,
+    title: str,
+    sections: list[PaperSection],
+    back_url: str,
+    back_label: str,
+    fee: bool = False,
+    **context: Any,
+) -> HttpResponse:
+    """The paper form page: ``sections`` under the letterhead and the office-use box, ready to print.
+    ``context`` adds the template's optional parts (intro, declaration, service, eligibility)."""
+    context.update(
+        title=title,
+        sections=sections,
+        office_rows=office_rows(fee=fee),
+        back_url=back_url,
+        back_label=back_label,
+    )
+    return render(request, "services/paper/form.html", context)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -21,16 +21,16 @@ def paper_form(request, slug):
     )
     definition = service.current_version.form_definition
     language = current_language()
-    context = {
-        "title": _("Application form: %(service)s") % {"service": service.name},
-        "service": service,
-        "eligibility": [
+    return paper.paper_response(
+        request,
+        title=_("Application form: %(service)s") % {"service": service.name},
+        sections=paper.sections_from_definition(definition, language),
+        back_url=reverse("services:service_detail", args=[service.slug]),
+        back_label=service.name,
+        fee=bool(service.fee_riel),
+        service=service,
+        eligibility=[
             text_in(question["question"], language) for question in definition.get("eligibility", [])
         ],
-        "sections": paper.sections_from_definition(definition, language),
-        "office_rows": paper.office_rows(fee=bool(service.fee_riel)),
-        "declaration": text_in(definition.get("declaration"), language),
-        "back_url": reverse("services:service_detail", args=[service.slug]),
-        "back_label": service.name,
-    }
-    return render(request, "services/paper/form.html", context)
+        declaration=text_in(definition.get("declaration"), language),
+    )

@@ -1,5 +1,6 @@
 """Citizen sign-up with e-mail or phone, verification, consent, and clear errors that keep input."""
 
+import html
 import re
 
 import pytest
@@ -74,3 +75,24 @@ def test_unverified_citizen_is_sent_to_verify_before_account_pages(client, signu
     response = client.get("/me/data/")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/email/")
+
+
+@pytest.mark.parametrize("language", ["km", "en"])
+def test_sign_up_prints_as_a_paper_form_without_a_password(client, db, language):
+    client.cookies["nokor_language"] = language
+    assert 'href="/accounts/signup/paper-form/"' in client.get("/accounts/signup/").content.decode()
+    response = client.get("/accounts/signup/paper-form/")
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    for name in ["full_name", "email", "phone", "preferred_language", "accept_terms"]:
+        assert f'data-field="{name}"' in page
+    assert 'data-field="password1"' not in page and 'data-field="password2"' not in page
+    phone = page[page.index('data-field="phone"') :]
+    assert phone[: phone.index('data-field="preferred_language"')].count('class="paper-box"') == 10
+
+
+def test_the_paper_sign_up_tells_never_to_write_a_password(client, db):
+    client.cookies["nokor_language"] = "en"
+    page = html.unescape(client.get("/accounts/signup/paper-form/").content.decode())
+    assert "Never write a password on this form" in page
+    assert "I accept the terms of use and the privacy notice" in page

@@ -89,6 +89,7 @@ PAGES: dict[str, Expect] = {
     # --- accounts (allauth's pages: it decides, the platform only guards them) -----------------------
     "accounts/login/": page(EVERYONE, ok=(200, 302)),  # signed in: sent home
     "accounts/signup/": page(EVERYONE, ok=(200, 302)),
+    "accounts/signup/paper-form/": PUBLIC,
     "accounts/logout/": page(EVERYONE, ok=(200, 302)),
     "accounts/inactive/": PUBLIC,
     "accounts/confirm-email/": PUBLIC,
@@ -194,6 +195,7 @@ PAGES: dict[str, Expect] = {
     "cyber/check/": PUBLIC,
     "cyber/check/dispute/": page(EVERYONE, ok=(302,)),  # without a checked value: back to the check
     "cyber/check/dispute/sent/": page(EVERYONE, ok=(302,)),
+    "cyber/check/dispute/paper-form/": PUBLIC,
     "cyber/statistics/": PUBLIC,
     # --- cyber: the investigators' pages (Kandal records: the nationwide supervisor only) ------------
     "cyber/staff/indicators/": page(CYBER),
@@ -312,6 +314,7 @@ PAGES: dict[str, Expect] = {
     "opendata/catalog.jsonld": PUBLIC,
     "opendata/request/": page(EVERYONE, post=False),
     "opendata/request/sent/": PUBLIC,
+    "opendata/request/paper-form/": PUBLIC,
     # Data requests go to the datasets' owner roles (service, cyber, academy, infrastructure, plan).
     "opendata/requests/": page(
         "supervisor_kandal",

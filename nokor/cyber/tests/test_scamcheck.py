@@ -430,6 +430,7 @@ def listed_phone(make_report):
 def test_the_owner_of_a_listed_number_can_ask_for_a_review(english, listed_phone):
     page = english.get("/cyber/check/dispute/", {"q": "012-345-678"})
     assert page.status_code == 200 and E164 in page.content.decode()
+    assert 'href="/cyber/check/dispute/paper-form/"' in page.content.decode()  # or on paper, at an office
     response = english.post(
         "/cyber/check/dispute/",
         {

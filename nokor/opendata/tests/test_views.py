@@ -3,6 +3,7 @@ request for data routed to its owner, and the owners' staff page: access rules a
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -218,6 +219,25 @@ def test_requests_from_one_address_are_limited(english, published, monkeypatch):
 
 def test_the_request_form_takes_no_other_method(english, published):
     assert english.put(REQUEST).status_code == 405
+
+
+def test_the_request_prints_as_a_paper_form_with_every_question(english, published):
+    assert 'href="/opendata/request/paper-form/"' in english.get(REQUEST).content.decode()
+    response = english.get(reverse("opendata:request_paper_form"))
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    for name in ANSWERS:
+        assert f'data-field="{name}"' in page
+    for label in [
+        "What data do you need?",
+        "What will you use it for?",
+        "Your e-mail address",
+        "Organisation",
+    ]:
+        assert label in page
+    # The dataset is written out by its title, not chosen from the catalogue's (long) list.
+    assert "Its title as the catalogue shows it." in page and published.title not in page
+    assert 'class="paper__office"' in page and "/static/nokor/css/paper.css" in page
 
 
 # --------------------------------------------------------------------------------------------------
