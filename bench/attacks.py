@@ -75,8 +75,8 @@ SIGNUP = {
     "accept_terms": "on",
 }
 LEAK_SHARE, LEAK_FLOOR_MS = 0.10, 10.0
-# allauth refuses a taken e-mail address at sign-up while e-mail verification is optional.
-KNOWN_LEAKS = {"sign-up by e-mail"}
+# Flows known to leak (each explained in docs/security.md); none now.
+KNOWN_LEAKS: set[str] = set()
 
 
 # --------------------------------------------------------------------------------------------------

@@ -80,7 +80,8 @@ def test_citizen_signs_up_verifies_email_switches_language_and_signs_in_again(pa
     user = User.objects.get(email=email)
     assert (user.full_name, user.preferred_language, user.is_staff) == (full_name, "km", False)
     assert Consent.objects.filter(user=user, document="terms").exists()
-    assert session_user_id(page) == str(user.pk), "signed in straight after sign-up"
+    assert page.url.endswith("/accounts/confirm-email/"), "told to check the e-mail"
+    assert session_user_id(page) is None, "signed in only once the address is confirmed (no enumeration)"
     shot(page, "accounts", 4, "signed-up-check-your-email")
 
     # The verification e-mail is in the outbox; its link opens a page with a button (no change on GET).
@@ -93,6 +94,7 @@ def test_citizen_signs_up_verifies_email_switches_language_and_signs_in_again(pa
     submit(page)
     page.wait_for_load_state()
     assert EmailAddress.objects.get(email=email).verified
+    assert session_user_id(page) == str(user.pk), "the confirmation signs in"
     page.goto("/me/")
     assert page.url.endswith("/me/"), "a verified citizen reaches the account home"
     assert full_name in page.locator("main").inner_text()
@@ -135,12 +137,13 @@ def test_signup_and_email_confirmation_work_without_javascript(new_page):
     page.wait_for_load_state()
     assert "/accounts/signup/" not in page.url, page.locator("main").inner_text()
     user = User.objects.get(email=email)
-    assert session_user_id(page) == str(user.pk)
+    assert session_user_id(page) is None
 
     page.goto(confirmation_path(outbox(email)[0].body))
     submit(page)
     page.wait_for_load_state()
     assert EmailAddress.objects.get(email=email).verified
+    assert session_user_id(page) == str(user.pk)
     page.goto("/me/")
     assert page.url.endswith("/me/")
     assert "Dara Sok" in page.locator("main").inner_text()

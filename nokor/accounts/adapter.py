@@ -109,6 +109,14 @@ class AccountAdapter(DefaultAccountAdapter):
             user=user if getattr(user, "pk", None) else None,
         )
 
+    def get_login_stages(self) -> list[str]:
+        return [
+            "nokor.accounts.stages.SignUpEmailVerificationStage"
+            if path == "allauth.account.stages.EmailVerificationStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
     def post_login(self, request, user, **kwargs):
         """After sign-in, switch to the user's language and remember it in the browser."""
         response = super().post_login(request, user, **kwargs)

@@ -54,10 +54,22 @@ class CitizenSignupForm(SignupForm):
             raise forms.ValidationError(_("Give an e-mail address or a phone number, so you can sign in."))
         return cleaned
 
+    def validate_unique_email(self, value):
+        """A taken address is answered like a new one: no account is made, its owner is told by e-mail and
+        the page says "check your e-mail" either way (no account enumeration; stages.py makes confirming
+        the address come before signing in, so both answers are the same)."""
+        try:
+            return super().validate_unique_email(value)
+        except forms.ValidationError as error:
+            if error.code != "email_taken":
+                raise
+            self.account_already_exists = True
+            return value
+
     def try_save(self, request):
         if self.account_already_exists:
-            # A taken phone number creates no account; hash the password anyway, so the answer takes as
-            # long as a real sign-up's (no account enumeration by timing).
+            # A taken address or number creates no account; hash the password anyway, so the answer takes
+            # as long as a real sign-up's (no account enumeration by timing).
             make_password(self.cleaned_data.get("password1"))
         return super().try_save(request)
 

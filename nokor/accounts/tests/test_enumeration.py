@@ -109,17 +109,23 @@ def test_sign_up_with_a_taken_phone_number_looks_the_same_as_a_new_one(client, k
     assert Message.objects.filter(to=UNKNOWN_PHONE, channel="sms").count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="allauth refuses a taken e-mail address at sign-up unless e-mail verification is mandatory "
-    "(ACCOUNT_EMAIL_VERIFICATION='optional': uniqueness wins over enumeration prevention); "
-    "mitigated by the sign-up rate limit, see docs/security.md",
-)
 def test_sign_up_with_a_taken_email_address_looks_the_same_as_a_new_one(client, known):
-    a = client.post(SIGNUP, {**SIGNUP_FORM, "email": known.email})
-    client.logout()
-    b = client.post(SIGNUP, {**SIGNUP_FORM, "email": "new.person@example.com"})
-    assert a.status_code == b.status_code
+    a, known_hashes = hashes(client, SIGNUP, {**SIGNUP_FORM, "email": known.email})
+    shown_a = client.get(a["Location"])
+    b, unknown_hashes = hashes(client, SIGNUP, {**SIGNUP_FORM, "email": "new.person@example.com"})
+    shown_b = client.get(b["Location"])
+    assert (
+        a.status_code == b.status_code == 302 and a["Location"] == b["Location"] == "/accounts/confirm-email/"
+    )
+    assert page(shown_a, known.email) == page(shown_b, "new.person@example.com")
+    assert "_auth_user_id" not in client.session  # neither signs in before the address is confirmed
+    assert User.objects.filter(email__iexact=known.email).count() == 1  # no second account
+    assert known_hashes == unknown_hashes == 1  # the password is hashed although no account is made
+    # The address's owner is told someone tried; the new address gets its confirmation link.
+    (told,) = Message.objects.filter(to=known.email, channel="email")
+    assert "/accounts/password/reset/" in told.body and "/accounts/confirm-email/" not in told.body
+    (link,) = Message.objects.filter(to="new.person@example.com", channel="email")
+    assert "/accounts/confirm-email/" in link.body
 
 
 def test_failed_sign_in_takes_the_same_time_for_known_and_unknown_addresses(client, known):

@@ -26,9 +26,10 @@ def signup(client, db):
     return post
 
 
-def test_citizen_signs_up_with_email_and_verifies_it_from_the_outbox(client, signup):
+def test_citizen_signs_up_with_email_and_is_signed_in_by_its_confirmation_link(client, signup):
     response = signup(email="sophea@example.com")
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == "/accounts/confirm-email/"
+    assert "_auth_user_id" not in client.session  # not before the address is confirmed (enumeration)
     user = User.objects.get(email="sophea@example.com")
     assert user.full_name == "ចាន់ សុភា" and user.preferred_language == "km" and not user.is_staff
     assert Consent.objects.filter(user=user, document="terms").exists()
@@ -36,6 +37,7 @@ def test_citizen_signs_up_with_email_and_verifies_it_from_the_outbox(client, sig
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.body).group(1)
     assert client.post(link).status_code == 302
     assert EmailAddress.objects.get(user=user).verified
+    assert client.session["_auth_user_id"] == str(user.pk)
 
 
 def test_citizen_signs_up_with_phone_in_local_form(signup):
@@ -71,7 +73,9 @@ def test_terms_must_be_accepted(signup):
 
 
 def test_unverified_citizen_is_sent_to_verify_before_account_pages(client, signup):
-    signup(email="late@example.com")
+    signup(email="late@example.com")  # the link is never followed; the citizen signs in with the password
+    client.post("/accounts/login/", {"login": "late@example.com", "password": GOOD["password1"]})
+    assert "_auth_user_id" in client.session
     response = client.get("/me/data/")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/email/")
