@@ -65,6 +65,12 @@ class AccountAdapter(DefaultAccountAdapter):
         user.save(update_fields=["phone_verified"])
 
     def get_user_by_phone(self, phone: str):
+        """The account of a number as people write it: allauth passes the typed login on as it is, and
+        "012 345 678" must find the account of +85512345678."""
+        try:
+            phone = normalize_phone(phone)
+        except forms.ValidationError:
+            return None
         return User.objects.filter(phone=phone).first()
 
     def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs) -> None:

@@ -190,3 +190,28 @@ def account_delete(*, user: User) -> list[str]:
 def signed_in(*, user: User) -> None:
     """Record a sign-in in the audit trail."""
     audit_record(action="account.login", actor=user, obj=user, subject=user)
+
+
+def sign_in_failed(*, credentials: dict) -> None:
+    """Record a failed sign-in (wrong password, or no such account) in the audit trail, with the address
+    it came from (ASVS 16.3.1). When the login names an account, the event is in that person's trail; the
+    login typed for no account is not kept (it may be someone else's address). The same one row is written
+    either way, so the failure takes as long for a known login as for an unknown one."""
+    # allauth names the login by its LoginMethod (a str enum that hashes by its name): by value here.
+    credentials = {getattr(key, "value", key): value for key, value in credentials.items()}
+    login = credentials.get("email") or credentials.get("phone") or credentials.get("username") or ""
+    method = next((key for key in ("email", "phone", "username") if credentials.get(key)), "")
+    if method == "phone":
+        from nokor.accounts.adapter import AccountAdapter
+
+        user = AccountAdapter().get_user_by_phone(login)
+    elif login:
+        user = User.objects.filter(email__iexact=login).first()
+    else:
+        user = None
+    audit_record(
+        action="account.login_failed",
+        obj=user,
+        subject=user,
+        details={"method": method, "account_exists": user is not None},
+    )

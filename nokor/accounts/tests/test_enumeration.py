@@ -141,3 +141,27 @@ def test_failed_sign_in_takes_the_same_time_for_known_and_unknown_addresses(clie
             timings[is_known].append(time.perf_counter() - started)
     known_median, unknown_median = statistics.median(timings[True]), statistics.median(timings[False])
     assert abs(known_median - unknown_median) <= 0.25 * max(known_median, unknown_median), timings
+
+
+@pytest.mark.parametrize(
+    ("login", "method"),
+    [("sokha@demo.nokor.gov.kh", "email"), ("012 345 678", "phone")],
+    ids=["e-mail", "phone"],
+)
+def test_a_failed_sign_in_is_audited_in_the_trail_of_the_account_it_names(client, known, login, method):
+    from nokor.audit.models import AuditEvent
+
+    client.post(LOGIN, {"login": login, "password": "not-the-password"})
+    client.post(
+        LOGIN, {"login": "nobody@example.com" if method == "email" else "012 345 679", "password": "x"}
+    )
+    named, unknown = AuditEvent.objects.filter(action="account.login_failed").order_by("occurred_at", "pk")
+    assert (named.subject, named.object_id, named.actor) == (known, str(known.pk), None)
+    assert named.details == {"method": method, "account_exists": True} and named.ip == "127.0.0.1"
+    assert (unknown.subject, unknown.object_id) == (None, "")  # the typed login of no account is not kept
+    assert unknown.details == {"method": method, "account_exists": False}
+    assert not AuditEvent.objects.filter(action="account.login").exists()
+    cache.clear()  # no rate limit in the way
+    assert client.post(LOGIN, {"login": login, "password": "the-citizens-own-password"}).status_code == 302
+    assert AuditEvent.objects.filter(action="account.login", subject=known).count() == 1
+    assert AuditEvent.objects.filter(action="account.login_failed").count() == 2

@@ -49,6 +49,15 @@ def test_citizen_signs_up_with_phone_in_local_form(signup):
     assert user.email is None
 
 
+@pytest.mark.parametrize("typed", ["012 345 678", "012345678", "+855 12 345 678", "+85512345678"])
+def test_citizen_signs_in_with_the_phone_number_written_any_common_way(client, signup, typed):
+    signup(phone="012 345 678")
+    User.objects.filter(phone="+85512345678").update(phone_verified=True)
+    client.logout()
+    response = client.post("/accounts/login/", {"login": typed, "password": GOOD["password1"]})
+    assert response.status_code == 302 and response["Location"] == "/me/"
+
+
 def test_signup_needs_email_or_phone_and_keeps_what_was_typed(signup):
     response = signup(full_name="សុភា")
     assert response.status_code == 200
