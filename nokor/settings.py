@@ -313,6 +313,8 @@ TASKS = {
     }
 }
 WORKER_HEARTBEAT_SECONDS = env_int("NOKOR_WORKER_HEARTBEAT_SECONDS", 10)
+# Background work yields the processor to pages where both share a machine (os.nice; 0 = as the web).
+WORKER_NICE = env_int("NOKOR_WORKER_NICE", 10)
 
 # --- Infrastructure --------------------------------------------------------------------------------
 INFRA_USABLE_MIN_MBPS = env_int("NOKOR_USABLE_MIN_MBPS", 2)  # an office's link below this is not usable

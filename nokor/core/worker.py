@@ -21,6 +21,13 @@ from nokor.core.tasks import run_due_jobs
 logger = logging.getLogger(__name__)
 
 
+def yield_to_pages() -> int:
+    """Lower this process's scheduling priority by ``WORKER_NICE`` (a worker's monitor runs, PDF
+    renderings and roll-ups then wait for the processor while a page is being made, where both share a
+    machine); returns the niceness now."""
+    return os.nice(settings.WORKER_NICE)
+
+
 def stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=3 * settings.WORKER_HEARTBEAT_SECONDS)
 

@@ -1,8 +1,13 @@
-"""Background work: periodic jobs are queued once per slot; the request id travels into tasks."""
+"""Background work: periodic jobs are queued once per slot; the request id travels into tasks; the worker
+yields the processor to pages."""
 
 import datetime as dt
 import logging
+import os
+import subprocess
+import sys
 
+import pytest
 from django_tasks_db.models import DBTaskResult
 
 from nokor.core import tasks
@@ -42,3 +47,17 @@ def test_request_id_is_carried_into_the_task_and_its_logs(db, caplog):
         remember_request_id.call(**result.args_kwargs["kwargs"])
     assert SEEN == ["req-1234567890"]
     assert current_request_id() == "-"  # restored after the task
+
+
+@pytest.mark.parametrize(("setting", "niceness"), [("10", 10), ("0", 0)])
+def test_the_worker_yields_the_processor_to_pages(setting, niceness):
+    """run_worker lowers its own priority by NOKOR_WORKER_NICE (in a child process: not the tests')."""
+    code = (
+        "import django, os; django.setup(); from nokor.core.worker import yield_to_pages; "
+        "before = os.nice(0); print(yield_to_pages() - before)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "nokor.settings", "NOKOR_WORKER_NICE": setting}
+    completed = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert int(completed.stdout.split()[-1]) == niceness

@@ -7,7 +7,7 @@ import uuid
 from django.core.management.base import BaseCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
-from nokor.core.worker import Housekeeper
+from nokor.core.worker import Housekeeper, yield_to_pages
 
 
 class Command(BaseCommand):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--worker-id", default=None)
 
     def handle(self, *args, **options):
+        yield_to_pages()
         worker_id = options["worker_id"] or uuid.uuid4().hex[:16]
         housekeeper = Housekeeper(worker_id, scheduler=not options["no_scheduler"])
         housekeeper.start()
