@@ -151,6 +151,7 @@ def _detail(
     context = {
         "evidence": evidence,
         "sensitive": custody.is_sensitive(evidence),
+        "previewable": evidence.content_type in custody.PREVIEWABLE,
         "may_open": custody.may_open(request.user, evidence),
         "may_hold": may_hold,
         "hold_form": hold_form
@@ -218,12 +219,15 @@ def evidence_download(request: HttpRequest, pk) -> HttpResponse:
 @rule(EVIDENCE_ROLES)
 @require_http_methods(["GET", "POST"])
 def evidence_view(request: HttpRequest, pk) -> HttpResponse:
-    """The file shown in the browser (images and PDF), recorded as viewed. An intimate image is opened
-    only by a cleared investigator, after giving the reason (POST)."""
+    """An image shown in the browser, recorded as viewed. An intimate image is opened only by a cleared
+    investigator, after giving the reason (POST). Any other file (a PDF) is never shown from our origin:
+    it goes to the download, which asks the reason and records a download."""
     evidence = _evidence(request, pk)
     refused = _refuse_opening(request, evidence)
     if refused:
         return refused
+    if evidence.content_type not in custody.PREVIEWABLE:
+        return redirect("cyber:evidence_download", pk=evidence.pk)
     sensitive = custody.is_sensitive(evidence)
     form = OpenForm(request.POST or None)
     if not sensitive and request.method == "GET":
@@ -234,7 +238,7 @@ def evidence_view(request: HttpRequest, pk) -> HttpResponse:
         except custody.EvidenceError as error:
             messages.error(request, error.message)
             return redirect("cyber:evidence_detail", pk=evidence.pk)
-        return _stream(evidence, handle, attachment=evidence.content_type not in custody.PREVIEWABLE)
+        return _stream(evidence, handle, attachment=False)
     if request.method == "POST" and form.is_valid():
         try:
             handle = custody.evidence_open(
@@ -243,7 +247,7 @@ def evidence_view(request: HttpRequest, pk) -> HttpResponse:
         except custody.EvidenceError as error:
             form.add_error(_field_of(error, form), error.message)
         else:
-            return _stream(evidence, handle, attachment=evidence.content_type not in custody.PREVIEWABLE)
+            return _stream(evidence, handle, attachment=False)
     context = {"evidence": evidence, "form": form, "download": False, "sensitive": sensitive}
     return _private(render(request, "cyber/staff/evidence_open.html", context))
 

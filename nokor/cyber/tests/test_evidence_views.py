@@ -128,10 +128,17 @@ def test_viewing_shows_the_file_inline_and_records_it(case_evidence, signed_in, 
 def test_a_pdf_is_downloaded_never_shown_inline_from_our_origin(make_case, signed_in, investigator):
     pdf = SimpleUploadedFile("statement.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
     evidence = custody.evidence_add(by=investigator, file=pdf, case=make_case())
-    response = signed_in(investigator).get(VIEW.format(evidence.pk))
+    client = signed_in(investigator)
+    assert VIEW.format(evidence.pk) not in body(client.get(DETAIL.format(evidence.pk)))  # only "Download"
+    # The view address leads to the download (a reason asked, a download recorded), not to a "viewed".
+    response = client.get(VIEW.format(evidence.pk))
+    assert response.status_code == 302 and response["Location"] == DOWNLOAD.format(evidence.pk)
+    assert custody.custody_log(evidence).last().action != custody.VIEWED
+    response = client.post(DOWNLOAD.format(evidence.pk), {"reason": "Read the statement"})
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
     assert "sandbox" in response["Content-Security-Policy"]
+    assert custody.custody_log(evidence).last().action == custody.DOWNLOADED
 
 
 # --------------------------------------------------------------------------------------------------
