@@ -71,7 +71,7 @@ bench: install ## run the benchmark harness (PostgreSQL + granian + wrk) and wri
 faults: install ## fault drills on a throw-away PostgreSQL: a worker killed mid-batch, the database restarted under load
 	$(PY) bench/faults.py
 
-load: install ## load test with Locust (ramp, 5x spike, 20-min soak; about 40 min) into docs/reliability.md
+load: install ## load test with Locust (ramp, 5x spike, 20-min soak; about 50 min) into docs/reliability.md
 	$(PY) bench/load.py
 
 audit-deps: install ## pip-audit of requirements.lock: no known vulnerability unaddressed (docs/security.md)
