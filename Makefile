@@ -15,7 +15,7 @@ help: ## list the targets
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Nokor needs Python 3.11"' || exit 1
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment: run sudo scripts/install-system-packages.sh"; exit 1; }
-	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q --upgrade pip setuptools==84.2.1  # not in the lock (pip-compile leaves it out); Python's own 65.5 has advisories
 	$(PY) -m pip install -q -r requirements.lock
 	@touch $@
 
