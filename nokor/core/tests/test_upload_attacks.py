@@ -563,6 +563,9 @@ def test_a_good_file_is_accepted_and_sent_back_so_no_browser_runs_it(
     response = post(path, SimpleUploadedFile(name, content(), content_type=content_type))
     assert response.status_code == 200 and path.count() == count + 1
     served = path.client.get(path.served())
+    if served.status_code == 302 and served["Location"].endswith("/download/"):
+        # Evidence that is not an image is never shown: downloaded, with the reason recorded.
+        served = path.client.post(served["Location"], {"reason": "Read the statement"})
     assert served["Content-Type"] == content_type
     # Only a raster image that passed the checks may be shown inline (the investigator's viewer).
     assert_served_safely(served, inline_allowed=content_type == "image/png")
