@@ -227,13 +227,10 @@ with connection.cursor() as cursor:
 """
 
 
-def _settle(env: dict[str, str]) -> dict[str, Any]:
-    """VACUUM (ANALYZE) and CHECKPOINT after the seeding, as a live database is: otherwise autovacuum
-    visits the millions of rows just written, and the checkpoint writes them out, during the measurements
-    (each of them a core and the disk taken from the server for seconds at a time)."""
-    started = time.monotonic()
+def _django_snippet(env: dict[str, str], code: str, what: str) -> str:
+    """Run ``code`` (which sets Django up) with the benchmark's environment; its output, or SetupError."""
     completed = subprocess.run(
-        [sys.executable, "-c", _SETTLE],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={**env, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -241,7 +238,16 @@ def _settle(env: dict[str, str]) -> dict[str, Any]:
         check=False,
     )
     if completed.returncode:
-        raise SetupError(f"VACUUM and CHECKPOINT failed:\n{completed.stderr}")
+        raise SetupError(f"{what} failed:\n{completed.stderr}")
+    return completed.stdout
+
+
+def _settle(env: dict[str, str]) -> dict[str, Any]:
+    """VACUUM (ANALYZE) and CHECKPOINT after the seeding, as a live database is: otherwise autovacuum
+    visits the millions of rows just written, and the checkpoint writes them out, during the measurements
+    (each of them a core and the disk taken from the server for seconds at a time)."""
+    started = time.monotonic()
+    _django_snippet(env, _SETTLE, "VACUUM and CHECKPOINT")
     seconds = time.monotonic() - started
     print(f"  VACUUM (ANALYZE); CHECKPOINT: {seconds:.1f} s")
     return {
@@ -285,17 +291,7 @@ def wait_for_quiet_worker(env: dict[str, str], timeout_s: float = WORKER_QUIET_T
     started = time.monotonic()
     time.sleep(1)  # the scheduler queues its jobs just after the first heartbeat
     while True:
-        completed = subprocess.run(
-            [sys.executable, "-c", _PENDING_TASKS],
-            cwd=ROOT,
-            env={**env, "PYTHONPATH": str(ROOT)},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if completed.returncode:
-            raise SetupError(f"counting the worker's tasks failed:\n{completed.stderr}")
-        pending = int(completed.stdout.split()[-1])
+        pending = int(_django_snippet(env, _PENDING_TASKS, "counting the worker's tasks").split()[-1])
         waited = time.monotonic() - started
         if not pending:
             return waited
