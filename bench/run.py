@@ -227,10 +227,11 @@ with connection.cursor() as cursor:
 """
 
 
-def _django_snippet(env: dict[str, str], code: str, what: str) -> str:
-    """Run ``code`` (which sets Django up) with the benchmark's environment; its output, or SetupError."""
+def _python(env: dict[str, str], arguments: list[str], what: str) -> str:
+    """Run Python (a script, or ``-c`` code that sets Django up) with the benchmark's environment; its
+    output, or SetupError."""
     completed = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *arguments],
         cwd=ROOT,
         env={**env, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -247,7 +248,7 @@ def _settle(env: dict[str, str]) -> dict[str, Any]:
     visits the millions of rows just written, and the checkpoint writes them out, during the measurements
     (each of them a core and the disk taken from the server for seconds at a time)."""
     started = time.monotonic()
-    _django_snippet(env, _SETTLE, "VACUUM and CHECKPOINT")
+    _python(env, ["-c", _SETTLE], "VACUUM and CHECKPOINT")
     seconds = time.monotonic() - started
     print(f"  VACUUM (ANALYZE); CHECKPOINT: {seconds:.1f} s")
     return {
@@ -291,7 +292,7 @@ def wait_for_quiet_worker(env: dict[str, str], timeout_s: float = WORKER_QUIET_T
     started = time.monotonic()
     time.sleep(1)  # the scheduler queues its jobs just after the first heartbeat
     while True:
-        pending = int(_django_snippet(env, _PENDING_TASKS, "counting the worker's tasks").split()[-1])
+        pending = int(_python(env, ["-c", _PENDING_TASKS], "counting the worker's tasks").split()[-1])
         waited = time.monotonic() - started
         if not pending:
             return waited
@@ -346,17 +347,7 @@ def start_app(
 
 def signed_in_cookies(env: dict[str, str], person: str, count: int) -> list[str]:
     """``count`` session cookies of a demo person (bench/signin.py, run with the benchmark's environment)."""
-    completed = subprocess.run(
-        [sys.executable, "bench/signin.py", person, str(count)],
-        cwd=ROOT,
-        env={**env, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode:
-        raise SetupError(f"signing {person} in failed:\n{completed.stdout}\n{completed.stderr}")
-    return completed.stdout.split()
+    return _python(env, ["bench/signin.py", person, str(count)], f"signing {person} in").split()
 
 
 class Bench:
